@@ -1,0 +1,62 @@
+/**
+ * `@foundation/core`: the shared ground every Foundation package stands on — ids, the injected
+ * clock, measurement and formatting, `Result`, the shared service interfaces with runtime
+ * descriptors, and the lifecycle that starts and stops services together.
+ *
+ * @packageDocumentation
+ */
+export { generateId, generateCorrelationId, idTimestampMs, nextSequence } from './ids.js';
+export {
+  ManualClock,
+  systemClock,
+  assertDelayMs,
+  abortReason,
+  type Clock,
+  type ManualClockOptions,
+  type Timer,
+} from './clock.js';
+export { measure, measureAsync, type Measured } from './measure.js';
+export { formatBytes, formatDuration } from './format.js';
+export {
+  all,
+  andThen,
+  err,
+  isResult,
+  map,
+  mapErr,
+  match,
+  ok,
+  unwrap,
+  unwrapOr,
+  type Err,
+  type Ok,
+  type Result,
+} from './result.js';
+export {
+  checkConformance,
+  ConfigurableDescriptor,
+  HealthReportDescriptor,
+  isService,
+  SerializerDescriptor,
+  ServiceDescriptor,
+  type Configurable,
+  type ConformanceProblem,
+  type HealthReport,
+  type HealthStatus,
+  type InterfaceDescriptor,
+  type MemberDescriptor,
+  type Serializer,
+  type Service,
+} from './interfaces.js';
+export {
+  createFoundation,
+  type ErrorSummary,
+  type Foundation,
+  type FoundationHealth,
+  type FoundationOptions,
+  type FoundationStatus,
+  type LifecycleState,
+  type ServiceStatus,
+  type ShutdownReport,
+} from './lifecycle.js';
+export { LifecycleError } from './lifecycle-error.js';

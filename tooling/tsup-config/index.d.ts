@@ -1,0 +1,3 @@
+import type { Options } from 'tsup';
+/** The shared Foundation tsup preset (ESM + CJS + .d.ts + sourcemaps). */
+export declare function foundationTsup(overrides?: Partial<Options>): Options | Options[];

@@ -1,0 +1,29 @@
+import { defineConfig, mergeConfig } from 'vitest/config';
+
+/**
+ * The shared vitest preset: tests under `test/`, type tests (`*.test-d.ts`) checked, and v8
+ * coverage over `src/` with the project-wide 90% floor enforced on lines, branches, functions
+ * and statements.
+ * @param {import('vitest/config').ViteUserConfig} [overrides]
+ */
+export function foundationVitest(overrides = {}) {
+  return mergeConfig(
+    defineConfig({
+      test: {
+        include: ['test/**/*.test.ts'],
+        typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] },
+        pool: 'forks',
+        testTimeout: 20_000,
+        restoreMocks: true,
+        coverage: {
+          provider: 'v8',
+          include: ['src/**/*.ts'],
+          exclude: ['src/**/*.d.ts'],
+          reporter: ['text-summary', 'json-summary'],
+          thresholds: { lines: 90, branches: 90, functions: 90, statements: 90 },
+        },
+      },
+    }),
+    overrides,
+  );
+}
