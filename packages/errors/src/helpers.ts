@@ -1,0 +1,115 @@
+import { err, ok, type Result } from '@foundation/core';
+import { getErrorCode, type ErrorCode, type ErrorCodeName } from './codes.js';
+import { FoundationError, type FoundationErrorOptions } from './foundation-error.js';
+
+/**
+ * Wraps any error in a FoundationError of `code`, keeping it as the `cause`. The correlation id
+ * of a wrapped FoundationError is carried over.
+ *
+ * @example
+ * ```ts
+ * try { await fetchUser(id); } catch (e) { throw wrap(e, 'external_service_error', 'user service failed'); }
+ * ```
+ */
+export function wrap(
+  error: unknown,
+  code: ErrorCodeName | ErrorCode,
+  message?: string,
+  options: Omit<FoundationErrorOptions, 'cause'> = {},
+): FoundationError {
+  const correlationId = FoundationError.is(error) ? error.correlationId : undefined;
+  return new FoundationError(code, message, {
+    ...(correlationId !== undefined && { correlationId }),
+    ...options,
+    cause: error,
+  });
+}
+
+/**
+ * Converts anything thrown into a FoundationError: a FoundationError is returned as it is; an
+ * error carrying a registered numeric `code` (such as core's `LifecycleError`) keeps that code;
+ * anything else becomes `fallback` (default `internal_error`) with the original as `cause`.
+ */
+export function toFoundationError(
+  error: unknown,
+  fallback: ErrorCodeName | ErrorCode = 'internal_error',
+): FoundationError {
+  if (FoundationError.is(error)) return error;
+  if (error instanceof Error) {
+    const { code, codeName, service } = error as Error & {
+      code?: unknown;
+      codeName?: unknown;
+      service?: unknown;
+    };
+    const def = typeof code === 'number' ? getErrorCode(code) : undefined;
+    if (def && (codeName === undefined || codeName === def.name)) {
+      return new FoundationError(def, error.message, {
+        ...('cause' in error && { cause: error.cause }),
+        context: { originalName: error.name, ...(typeof service === 'string' && { service }) },
+      });
+    }
+    return new FoundationError(fallback, error.message, { cause: error });
+  }
+  return new FoundationError(fallback, `Non-error thrown: ${String(error)}`, { cause: error });
+}
+
+type CodeOrClass = ErrorCodeName | number | (abstract new (...args: never[]) => Error);
+
+function matches(candidate: unknown, target: CodeOrClass): boolean {
+  if (typeof target === 'function') return candidate instanceof target;
+  if (!FoundationError.is(candidate)) return false;
+  return typeof target === 'number' ? candidate.code === target : candidate.codeName === target;
+}
+
+/**
+ * Finds the first error in a cause chain (the error itself included, aggregated errors
+ * searched too) with the given code name, code number or class. Safe with cycles.
+ */
+export function findCause<C extends abstract new (...args: never[]) => Error>(
+  error: unknown,
+  target: C,
+): InstanceType<C> | undefined;
+export function findCause(
+  error: unknown,
+  target: ErrorCodeName | number,
+): FoundationError | undefined;
+export function findCause(error: unknown, target: CodeOrClass): Error | undefined {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [error];
+  while (queue.length > 0) {
+    const current = queue.shift();
+    if (current === undefined || current === null || seen.has(current)) continue;
+    seen.add(current);
+    if (matches(current, target)) return current as Error;
+    if (current instanceof Error) {
+      if ('cause' in current) queue.push(current.cause);
+      if (current instanceof AggregateError && Array.isArray(current.errors))
+        queue.push(...(current.errors as unknown[]));
+    }
+  }
+  return undefined;
+}
+
+/** Runs `fn` and returns its value as `ok`, or what it threw as `err` (a FoundationError). */
+export function tryCatch<T>(
+  fn: () => T,
+  fallback?: ErrorCodeName | ErrorCode,
+): Result<T, FoundationError> {
+  try {
+    return ok(fn());
+  } catch (error) {
+    return err(toFoundationError(error, fallback));
+  }
+}
+
+/** Awaits `promise` and returns its value as `ok`, or its rejection as `err` (a FoundationError). */
+export async function fromPromise<T>(
+  promise: PromiseLike<T>,
+  fallback?: ErrorCodeName | ErrorCode,
+): Promise<Result<T, FoundationError>> {
+  try {
+    return ok(await promise);
+  } catch (error) {
+    return err(toFoundationError(error, fallback));
+  }
+}

@@ -1,0 +1,25 @@
+import { inspect } from 'node:util';
+import { serializeError } from './serialize.js';
+import { jsonText, toJsonSafe } from './json-safe.js';
+
+/** `util.inspect` that never throws, whatever the value's getters or custom inspectors do. */
+export function safeInspect(value: unknown): string {
+  try {
+    return inspect(value, { depth: 6, breakLength: 120 });
+  } catch (error) {
+    return `[uninspectable: ${error instanceof Error ? error.message : 'unknown'}]`;
+  }
+}
+
+/**
+ * `JSON.stringify` that never throws: errors are serialized with {@link serializeError},
+ * BigInts, cycles and throwing getters are replaced by readable stand-ins.
+ */
+export function safeStringify(value: unknown, space?: number): string {
+  try {
+    const data = value instanceof Error ? serializeError(value) : toJsonSafe(value);
+    return jsonText(data, space) ?? 'null';
+  } catch {
+    return '"[unserializable]"';
+  }
+}
