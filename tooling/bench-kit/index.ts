@@ -33,7 +33,10 @@ export class BenchSuite {
   readonly #targets: Target[] = [];
   readonly #results = new Map<string, CaseResult>();
 
-  constructor(readonly title: string, readonly rounds = 2) {}
+  constructor(
+    readonly title: string,
+    readonly rounds = 2,
+  ) {}
 
   /** Adds a case; `fn` is called many times and should return what it computed. */
   add(name: string, fn: BenchFn): this {
@@ -97,7 +100,9 @@ export class BenchSuite {
     console.log(`\n## ${this.title}\n`);
     console.log('| case | avg | p50 | p99 |\n| --- | --- | --- | --- |');
     for (const result of this.#results.values()) {
-      console.log(`| ${result.name} | ${fmt(result.avgNs)} | ${fmt(result.p50Ns)} | ${fmt(result.p99Ns)} |`);
+      console.log(
+        `| ${result.name} | ${fmt(result.avgNs)} | ${fmt(result.p50Ns)} | ${fmt(result.p99Ns)} |`,
+      );
     }
     let allOk = true;
     if (this.#targets.length > 0) {
