@@ -20,6 +20,12 @@ export interface Clock {
   /**
    * Resolves after `ms` milliseconds. Rejects with `signal.reason` as soon as `signal` aborts
    * (at once if it already has), and leaves no listener on the signal either way.
+   *
+   * Unlike the timers, a pending sleep keeps the process alive, as Node's own
+   * `timers/promises` does: someone is awaiting it, and letting the process exit underneath
+   * them would skip the code after the `await` (their `finally` blocks included). Background
+   * loops should use {@link Clock.setTimeout} / {@link Clock.setInterval}, or sleep with a
+   * signal that their `stop()` aborts.
    */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** Runs `fn` once after `ms` milliseconds. The timer never keeps the process alive. */
@@ -69,7 +75,7 @@ function abortableSleep(
 // Node's timers overflow (and fire at once) past 2^31-1 ms; longer delays are chained.
 const MAX_NODE_DELAY_MS = 2 ** 31 - 1;
 
-function systemTimeout(fn: () => void, ms: number): Timer {
+function systemTimeout(fn: () => void, ms: number, keepAlive = false): Timer {
   assertDelayMs(ms);
   let handle: NodeJS.Timeout;
   const arm = (remainingMs: number): void => {
@@ -78,7 +84,7 @@ function systemTimeout(fn: () => void, ms: number): Timer {
       if (remainingMs > step) arm(remainingMs - step);
       else fn();
     }, step);
-    handle.unref();
+    if (!keepAlive) handle.unref();
   };
   arm(ms);
   return {
@@ -88,24 +94,46 @@ function systemTimeout(fn: () => void, ms: number): Timer {
   };
 }
 
-/** The real clock: `performance.now()` for monotonic time, unref'd Node timers. */
+function systemInterval(fn: () => void, ms: number): Timer {
+  assertDelayMs(ms);
+  if (ms === 0) throw new RangeError('interval ms must be > 0');
+  if (ms > MAX_NODE_DELAY_MS) {
+    // Too long for a native interval (it would overflow): re-arm a chained timeout each period.
+    let current: Timer;
+    const arm = (): void => {
+      current = systemTimeout(() => {
+        arm();
+        fn();
+      }, ms);
+    };
+    arm();
+    return {
+      cancel: () => {
+        current.cancel();
+      },
+    };
+  }
+  const handle = setInterval(fn, ms);
+  handle.unref();
+  return {
+    cancel: () => {
+      clearInterval(handle);
+    },
+  };
+}
+
+/**
+ * The real clock: `performance.now()` for monotonic time, unref'd Node timers (a pending
+ * `sleep` alone keeps the process alive, see {@link Clock.sleep}).
+ */
 export const systemClock: Clock = Object.freeze({
   nowMs: () => performance.now(),
   nowNs: () => Math.round(performance.now() * 1e6),
   wallMs: () => Date.now(),
-  sleep: (ms: number, signal?: AbortSignal) => abortableSleep(systemTimeout, ms, signal),
-  setTimeout: systemTimeout,
-  setInterval: (fn: () => void, ms: number): Timer => {
-    assertDelayMs(ms);
-    if (ms === 0) throw new RangeError('interval ms must be > 0');
-    const handle = setInterval(fn, Math.min(ms, MAX_NODE_DELAY_MS));
-    handle.unref();
-    return {
-      cancel: () => {
-        clearInterval(handle);
-      },
-    };
-  },
+  sleep: (ms: number, signal?: AbortSignal) =>
+    abortableSleep((fn, delay) => systemTimeout(fn, delay, true), ms, signal),
+  setTimeout: (fn: () => void, ms: number) => systemTimeout(fn, ms),
+  setInterval: systemInterval,
 });
 
 interface ManualTimer {

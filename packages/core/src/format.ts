@@ -4,25 +4,39 @@ function assertFiniteNumber(value: number, name: string): void {
   }
 }
 
-function trim(value: number, digits: number): string {
-  return Number(value.toFixed(digits)).toString();
+function round(value: number, digits: number): number {
+  return Number(value.toFixed(digits));
 }
+
+// Each sub-minute unit: its size in ns, the decimals shown, and the rounded value at which the
+// next unit takes over (so 999.7 ns reads `1 µs`, never `1000 ns`).
+const DURATION_UNITS = [
+  { sizeNs: 1, unit: 'ns', digits: 0, limit: 1000 },
+  { sizeNs: 1e3, unit: 'µs', digits: 2, limit: 1000 },
+  { sizeNs: 1e6, unit: 'ms', digits: 2, limit: 1000 },
+  { sizeNs: 1e9, unit: 's', digits: 2, limit: 60 },
+] as const;
 
 /**
  * Formats a duration given in nanoseconds for people: `850 ns`, `12.5 µs`, `3.2 ms`, `1.25 s`,
- * `2m 5s`, `1h 2m`. Negative durations keep their sign.
+ * `2m 5s`, `1h 2m`. Values are rounded (whole ns, two decimals for µs, ms and s, whole seconds
+ * from one minute up) and a value that rounds up to the next unit is shown in that unit.
+ * Negative durations keep their sign.
  *
  * @throws RangeError when `ns` is not a finite number.
  */
 export function formatDuration(ns: number): string {
   assertFiniteNumber(ns, 'ns');
-  if (ns < 0) return `-${formatDuration(-ns)}`;
-  if (ns < 1e3) return `${trim(ns, 0)} ns`;
-  if (ns < 1e6) return `${trim(ns / 1e3, 2)} µs`;
-  if (ns < 1e9) return `${trim(ns / 1e6, 2)} ms`;
-  const seconds = ns / 1e9;
-  if (seconds < 60) return `${trim(seconds, 2)} s`;
-  const totalSeconds = Math.round(seconds);
+  if (ns < 0) {
+    const text = formatDuration(-ns);
+    // A tiny negative value rounds to zero, which has no sign.
+    return text === '0 ns' ? text : `-${text}`;
+  }
+  for (const { sizeNs, unit, digits, limit } of DURATION_UNITS) {
+    const value = round(ns / sizeNs, digits);
+    if (value < limit) return `${value} ${unit}`;
+  }
+  const totalSeconds = Math.round(ns / 1e9);
   const hours = Math.floor(totalSeconds / 3600);
   const minutes = Math.floor((totalSeconds % 3600) / 60);
   if (hours > 0) return `${hours}h ${minutes}m`;
@@ -32,18 +46,20 @@ export function formatDuration(ns: number): string {
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
 
 /**
- * Formats a byte count with binary units: `512 B`, `1.5 KiB`, `20.25 MiB`.
+ * Formats a byte count with binary units: `512 B`, `1.5 KiB`, `20.25 MiB`. Bytes are shown
+ * whole, larger units with up to two decimals; a value that rounds up to 1024 is shown in the
+ * next unit (`1 MiB`, never `1024 KiB`). PiB is the largest unit.
  *
  * @throws RangeError when `bytes` is negative or not a finite number.
  */
 export function formatBytes(bytes: number): string {
   assertFiniteNumber(bytes, 'bytes');
   if (bytes < 0) throw new RangeError(`bytes must be >= 0, got ${bytes}`);
-  let value = bytes;
   let unit = 0;
+  let value = round(bytes, 0);
   while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
-    value /= 1024;
     unit += 1;
+    value = round(bytes / 1024 ** unit, 2);
   }
-  return `${unit === 0 ? trim(value, 0) : trim(value, 2)} ${BYTE_UNITS[unit] as string}`;
+  return `${value} ${BYTE_UNITS[unit]!}`;
 }

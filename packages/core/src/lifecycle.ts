@@ -1,4 +1,4 @@
-import { assertDelayMs, systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from './clock.js';
 import type { HealthReport, HealthStatus, Service } from './interfaces.js';
 import { checkConformance, ServiceDescriptor } from './interfaces.js';
 import { LifecycleError } from './lifecycle-error.js';
@@ -22,7 +22,10 @@ export interface ServiceStatus {
   readonly state: LifecycleState;
   /** Milliseconds since it started, 0 when not running. */
   readonly uptimeMs: number;
-  /** The last error it raised (start, stop or health), if any. */
+  /**
+   * The last error it raised (start, stop, health or status), if any: a health check that timed
+   * out or returned an invalid report counts too.
+   */
   readonly lastError: ErrorSummary | undefined;
   /** What the service's own `status()` reported, if it has one. */
   readonly details: Readonly<Record<string, unknown>> | undefined;
@@ -80,9 +83,17 @@ export interface Foundation {
   initialize(signal?: AbortSignal): Promise<void>;
   /** The state, uptime and last error of each service. */
   status(): FoundationStatus;
-  /** Asks every running service for its health; a service not running is unhealthy. */
+  /**
+   * Asks every running service for its health, concurrently; a service not running, or whose
+   * check throws, exceeds `healthTimeoutMs` or returns an invalid report, is unhealthy.
+   */
   health(): Promise<FoundationHealth>;
-  /** Stops the services in reverse order, each bounded by `stopTimeoutMs`. Idempotent. */
+  /**
+   * Stops the running services in reverse order, each bounded by `stopTimeoutMs` (a stop that
+   * takes longer is abandoned and reported in `timedOut`). An `initialize()` in progress is
+   * allowed to settle first: pass it a signal to cancel it. Idempotent: later calls return the
+   * same report, and `initialize()` is refused afterwards.
+   */
   shutdown(): Promise<ShutdownReport>;
   /** Same as {@link Foundation.shutdown}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
@@ -102,12 +113,19 @@ function summarize(error: unknown): ErrorSummary {
   return { name: 'NonError', message: String(error) };
 }
 
-/** Races `work` against a timer; resolves to `'timeout'` if the timer wins. */
-async function within<T>(work: Promise<T>, ms: number, clock: Clock): Promise<T | 'timeout'> {
+// A symbol, not a string, so no value a service returns can be mistaken for a timeout.
+const TIMED_OUT: unique symbol = Symbol('timed out');
+
+/** Races `work` against a timer; resolves to `TIMED_OUT` if the timer wins. */
+async function within<T>(
+  work: Promise<T>,
+  ms: number,
+  clock: Clock,
+): Promise<T | typeof TIMED_OUT> {
   let timer: { cancel(): void } | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
     timer = clock.setTimeout(() => {
-      resolve('timeout');
+      resolve(TIMED_OUT);
     }, ms);
   });
   try {
@@ -117,7 +135,32 @@ async function within<T>(work: Promise<T>, ms: number, clock: Clock): Promise<T 
   }
 }
 
+/** A health report a service returned, if it has a known status; anything else is refused. */
+function isHealthReport(value: unknown): value is HealthReport {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { status?: unknown }).status === 'string' &&
+    Object.hasOwn(SEVERITY, (value as { status: string }).status)
+  );
+}
+
+function validateTimeout(value: unknown, name: string): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    const got = typeof value === 'number' ? String(value) : typeof value;
+    throw new LifecycleError(
+      3204,
+      `createFoundation: ${name} must be a finite number >= 0, got ${got}`,
+    );
+  }
+}
+
 function validate(options: FoundationOptions): void {
+  // Options come from callers that may not be type-checked, so every field is checked here.
+  if (typeof options !== 'object' || (options as unknown) === null) {
+    throw new LifecycleError(3204, 'createFoundation: options must be an object');
+  }
   if (!Array.isArray(options.services)) {
     throw new LifecycleError(3204, 'createFoundation: services must be an array of Service');
   }
@@ -139,14 +182,18 @@ function validate(options: FoundationOptions): void {
     }
     names.add(name);
   });
-  assertDelayMs(options.startTimeoutMs ?? 0, 'startTimeoutMs');
-  assertDelayMs(options.stopTimeoutMs ?? 0, 'stopTimeoutMs');
-  assertDelayMs(options.healthTimeoutMs ?? 0, 'healthTimeoutMs');
+  validateTimeout(options.startTimeoutMs, 'startTimeoutMs');
+  validateTimeout(options.stopTimeoutMs, 'stopTimeoutMs');
+  validateTimeout(options.healthTimeoutMs, 'healthTimeoutMs');
 }
 
 /**
  * Creates a foundation: the lifecycle that starts services in order, reports their status and
- * health, and stops them in reverse order.
+ * health, and stops them in reverse order. Nothing starts until `initialize()`.
+ *
+ * @throws LifecycleError (3204 invalid_input) when the options are invalid: not an object, no
+ *   `services` array, a value that is not a {@link Service}, duplicate names, or a timeout
+ *   that is not a finite number >= 0.
  *
  * @example
  * ```ts
@@ -185,7 +232,7 @@ export function createFoundation(options: FoundationOptions): Foundation {
       entry.state = 'stopping';
       try {
         const outcome = await within(Promise.resolve(entry.service.stop()), stopTimeoutMs, clock);
-        if (outcome === 'timeout') {
+        if (outcome === TIMED_OUT) {
           entry.state = 'failed';
           entry.lastError = { name: 'StopTimeout', message: `stop exceeded ${stopTimeoutMs} ms` };
           report.timedOut.push(name);
@@ -220,7 +267,7 @@ export function createFoundation(options: FoundationOptions): Foundation {
             startTimeoutMs,
             clock,
           );
-          if (outcome === 'timeout') {
+          if (outcome === TIMED_OUT) {
             controller.abort(new Error(`start of '${name}' exceeded ${startTimeoutMs} ms`));
             throw new Error(`start exceeded ${startTimeoutMs} ms`);
           }
@@ -258,13 +305,31 @@ export function createFoundation(options: FoundationOptions): Foundation {
         healthTimeoutMs,
         clock,
       );
-      if (outcome === 'timeout') {
-        return { status: 'unhealthy', message: `health check exceeded ${healthTimeoutMs} ms` };
+      if (outcome === TIMED_OUT) {
+        const message = `health check exceeded ${healthTimeoutMs} ms`;
+        entry.lastError = { name: 'HealthTimeout', message };
+        return { status: 'unhealthy', message };
+      }
+      if (!isHealthReport(outcome)) {
+        // A malformed report must not count as healthy (nor break the aggregation).
+        const message = 'health() returned an invalid report';
+        entry.lastError = { name: 'InvalidHealthReport', message };
+        return { status: 'unhealthy', message };
       }
       return outcome;
     } catch (error) {
       entry.lastError = summarize(error);
       return { status: 'unhealthy', message: `health check failed: ${entry.lastError.message}` };
+    }
+  }
+
+  function serviceDetails(entry: Entry): Readonly<Record<string, unknown>> | undefined {
+    try {
+      return entry.service.status?.();
+    } catch (error) {
+      // One broken status() must not take down the whole status page.
+      entry.lastError = summarize(error);
+      return undefined;
     }
   }
 
@@ -283,19 +348,21 @@ export function createFoundation(options: FoundationOptions): Foundation {
           name: entry.service.name,
           state: entry.state,
           uptimeMs: entry.state === 'running' ? now - entry.startedAtMs : 0,
+          details: serviceDetails(entry),
           lastError: entry.lastError,
-          details: entry.service.status?.(),
         })),
       };
     },
     async health() {
       const reports = await Promise.all(entries.map(serviceHealth));
-      const services: Record<string, HealthReport> = {};
       let overall: HealthStatus = 'healthy';
-      reports.forEach((report, index) => {
-        services[entries[index]!.service.name] = report;
+      for (const report of reports) {
         if (SEVERITY[report.status] > SEVERITY[overall]) overall = report.status;
-      });
+      }
+      // fromEntries defines own properties, so a service named `__proto__` stays a plain key.
+      const services = Object.fromEntries(
+        reports.map((report, index) => [entries[index]!.service.name, report]),
+      );
       return { status: overall, services };
     },
     shutdown() {
