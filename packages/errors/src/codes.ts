@@ -71,21 +71,23 @@ export interface ErrorCodeRegistry {
 /** The name of a registered error code. */
 export type ErrorCodeName = Extract<keyof ErrorCodeRegistry, string>;
 
-type Spec = Omit<ErrorCodeSpec, 'description'> & { description: string };
-
-function spec(
-  code: number,
+// Generic in the code so the built-in table keeps literal code numbers in its type.
+function spec<const C extends number>(
+  code: C,
   category: ErrorCategory,
   subcategory: string,
   severity: Severity,
   retry: RetryStrategy,
   description: string,
-): Spec {
+): ErrorCodeSpec & { readonly code: C } {
   return { code, category, subcategory, severity, retry, description };
 }
 
-/** The seed's code table: config 1xxx, system 2xxx, data 3xxx, external 4xxx. */
-const BUILTIN_SPECS: Record<ErrorCodeName, Spec> = {
+/**
+ * The seed's code table: config 1xxx, system 2xxx, data 3xxx, external 4xxx. Checked against a
+ * Partial record because applications add names to the registry by declaration merging.
+ */
+const BUILTIN_SPECS = {
   invalid_config_structure: spec(
     1101,
     'config',
@@ -208,65 +210,11 @@ const BUILTIN_SPECS: Record<ErrorCodeName, Spec> = {
   ),
   timeout: spec(4301, 'external', 'timeout', 'medium', 'fixed_delay', 'Operation timed out'),
   authentication_failed: spec(4401, 'external', 'auth', 'high', 'none', 'Authentication failed'),
-};
+} satisfies Partial<Record<ErrorCodeName, ErrorCodeSpec>>;
 
 const codesChannel = channel('foundation:errors:codes-registered');
 const byName = new Map<string, ErrorCode>();
 const byNumber = new Map<number, ErrorCode>();
-
-const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
-const STRATEGIES: readonly RetryStrategy[] = [
-  'none',
-  'immediate',
-  'fixed_delay',
-  'exponential_backoff',
-];
-const NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
-
-function sameCode(a: ErrorCode, b: ErrorCode): boolean {
-  return (
-    a.name === b.name &&
-    a.code === b.code &&
-    a.category === b.category &&
-    a.subcategory === b.subcategory &&
-    a.severity === b.severity &&
-    a.retry === b.retry &&
-    a.description === b.description
-  );
-}
-
-/** Why a code definition is refused, or undefined when it is acceptable. */
-function problemWith(code: ErrorCode): string | undefined {
-  if (!NAME_PATTERN.test(code.name))
-    return `name '${code.name}' must match ${String(NAME_PATTERN)}`;
-  if (!Number.isSafeInteger(code.code) || code.code <= 0)
-    return `code ${String(code.code)} must be a positive integer`;
-  if (typeof code.category !== 'string' || code.category === '')
-    return 'category must be a non-empty string';
-  if (typeof code.subcategory !== 'string' || code.subcategory === '')
-    return 'subcategory must be a non-empty string';
-  if (!SEVERITIES.includes(code.severity))
-    return `severity must be one of ${SEVERITIES.join(', ')}`;
-  if (!STRATEGIES.includes(code.retry)) return `retry must be one of ${STRATEGIES.join(', ')}`;
-  if (typeof code.description !== 'string') return 'description must be a string';
-  const sameName = byName.get(code.name);
-  if (sameName && !sameCode(sameName, code))
-    return `name '${code.name}' is already registered as ${sameName.code}`;
-  const sameNumber = byNumber.get(code.code);
-  if (sameNumber && !sameCode(sameNumber, code)) {
-    return `code ${code.code} is already registered as '${sameNumber.name}'`;
-  }
-  return undefined;
-}
-
-/** Raised (as a plain TypeError, since the registry itself is what failed) for a bad definition. */
-export class ErrorCodeRegistrationError extends TypeError {
-  /** Creates the error for a refused definition. */
-  constructor(message: string) {
-    super(message);
-    this.name = 'ErrorCodeRegistrationError';
-  }
-}
 
 /** The value {@link defineErrorCodes} returns: each spec, completed with its name. */
 export type DefinedErrorCodes<T extends Record<string, ErrorCodeSpec>> = {
@@ -274,46 +222,36 @@ export type DefinedErrorCodes<T extends Record<string, ErrorCodeSpec>> = {
 };
 
 /**
- * Registers an application's (or a package's) own error codes and returns them as typed
- * values to pass to `new FoundationError(...)`. All or nothing: a duplicate name or number
- * (with a different definition) refuses the whole set. Registering the identical definition
- * again is allowed, so a module loaded twice does no harm.
- *
- * @throws ErrorCodeRegistrationError for an invalid or conflicting definition.
- * @example
- * ```ts
- * const AppErrors = defineErrorCodes({
- *   payment_declined: {
- *     code: 5101, category: 'external', subcategory: 'payments',
- *     severity: 'medium', retry: 'none', description: 'Payment declined',
- *   },
- * });
- * throw new FoundationError(AppErrors.payment_declined, 'card expired');
- * ```
+ * @internal Adds already validated specs to the registry (frozen, with their names), announces
+ * them on `foundation:errors:codes-registered` and returns them keyed by name.
  */
-export function defineErrorCodes<const T extends Record<string, ErrorCodeSpec>>(
+export function register<const T extends Record<string, ErrorCodeSpec>>(
   specs: T,
 ): DefinedErrorCodes<T> {
-  const codes = Object.entries(specs).map(([name, s]) => Object.freeze({ name, ...s }));
-  const seen = new Set<number>();
-  for (const code of codes) {
-    const problem =
-      problemWith(code) ?? (seen.has(code.code) ? `code ${code.code} appears twice` : undefined);
-    if (problem !== undefined) throw new ErrorCodeRegistrationError(`defineErrorCodes: ${problem}`);
-    seen.add(code.code);
-  }
   const result: Record<string, ErrorCode> = {};
-  for (const code of codes) {
-    byName.set(code.name, code);
+  const codes: ErrorCode[] = [];
+  for (const [name, s] of Object.entries(specs)) {
+    // Fields are picked one by one so stray properties of the spec never reach the registry.
+    const code: ErrorCode = Object.freeze({
+      name,
+      code: s.code,
+      category: s.category,
+      subcategory: s.subcategory,
+      severity: s.severity,
+      retry: s.retry,
+      description: s.description,
+    });
+    byName.set(name, code);
     byNumber.set(code.code, code);
-    result[code.name] = code;
+    result[name] = code;
+    codes.push(code);
   }
   if (codesChannel.hasSubscribers) codesChannel.publish({ codes });
   return Object.freeze(result) as DefinedErrorCodes<T>;
 }
 
 /** The built-in codes (the seed's table), as typed values. */
-export const ErrorCodes = defineErrorCodes(BUILTIN_SPECS);
+export const ErrorCodes = register(BUILTIN_SPECS);
 
 /** Looks up a registered code by name or number; undefined when unknown. */
 export function getErrorCode(nameOrCode: string | number): ErrorCode | undefined {

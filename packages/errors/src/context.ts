@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { generateCorrelationId, systemClock } from '@foundation/core';
+import { generateCorrelationId, systemClock, type Clock } from '@foundation/core';
 
 /** One step recorded on the way to an error: what was being done, and when. */
 export interface Breadcrumb {
@@ -35,20 +35,39 @@ export interface ContextOptions {
   readonly operation: string;
   /** Facts to attach to errors raised inside. */
   readonly metadata?: Readonly<Record<string, unknown>>;
-  /** Use this correlation id instead of inheriting or generating one. */
+  /**
+   * Use this correlation id instead of inheriting or generating one. A new id starts a new
+   * flow, with breadcrumbs of its own.
+   */
   readonly correlationId?: string;
+  /**
+   * The clock for the duration, breadcrumb times and the timestamps of errors created inside;
+   * inherited by child contexts. Default: the parent's, else `systemClock`.
+   */
+  readonly clock?: Clock;
 }
 
-interface Frame {
+/** @internal The state of one context; what AsyncLocalStorage holds. */
+export interface Frame {
   readonly operation: string;
+  readonly clock: Clock;
   readonly correlationId: string;
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly operations: readonly string[];
   readonly startedAtNs: number;
-  // Shared with child frames on purpose: a breadcrumb left deep in a flow is visible to an
-  // error raised anywhere in that flow.
-  readonly breadcrumbs: Breadcrumb[];
+  // Shared with child frames of the same flow (same correlation id) on purpose: a breadcrumb
+  // left deep in a flow is visible to an error raised anywhere in that flow.
+  readonly trail: Trail;
 }
+
+/** The breadcrumbs of one flow, with a frozen copy kept until the next breadcrumb. */
+interface Trail {
+  readonly items: Breadcrumb[];
+  // Errors created between two breadcrumbs share one frozen copy instead of copying each time.
+  frozen: readonly Breadcrumb[] | undefined;
+}
+
+const NO_BREADCRUMBS: readonly Breadcrumb[] = Object.freeze([]);
 
 /** How many breadcrumbs a flow keeps; older ones are dropped first. */
 export const MAX_BREADCRUMBS = 50;
@@ -58,14 +77,32 @@ const storage = new AsyncLocalStorage<Frame>();
 /** @internal Starts a frame; used by `withContext`. */
 export function enterFrame(options: ContextOptions): Frame {
   const parent = storage.getStore();
+  const clock = options.clock ?? parent?.clock ?? systemClock;
+  const correlationId = options.correlationId ?? parent?.correlationId ?? generateCorrelationId();
   return {
     operation: options.operation,
-    correlationId: options.correlationId ?? parent?.correlationId ?? generateCorrelationId(),
+    clock,
+    correlationId,
     metadata: Object.freeze({ ...parent?.metadata, ...options.metadata }),
     operations: [...(parent?.operations ?? []), options.operation],
-    startedAtNs: systemClock.nowNs(),
-    breadcrumbs: parent ? parent.breadcrumbs : [],
+    startedAtNs: clock.nowNs(),
+    trail:
+      parent?.correlationId === correlationId
+        ? parent.trail
+        : { items: [], frozen: NO_BREADCRUMBS },
   };
+}
+
+/** @internal The frame's breadcrumbs as a frozen array, shared until the next breadcrumb. */
+export function frozenBreadcrumbs(frame: Frame | undefined): readonly Breadcrumb[] {
+  if (!frame) return NO_BREADCRUMBS;
+  const { trail } = frame;
+  return (trail.frozen ??= Object.freeze(trail.items.slice()));
+}
+
+/** @internal The innermost frame of the current async flow, if any. */
+export function activeFrame(): Frame | undefined {
+  return storage.getStore();
 }
 
 /** @internal Runs `fn` inside `frame`. */
@@ -81,7 +118,7 @@ export function currentContext(): ErrorContextSnapshot | undefined {
     operation: frame.operation,
     correlationId: frame.correlationId,
     metadata: frame.metadata,
-    breadcrumbs: frame.breadcrumbs.slice(),
+    breadcrumbs: frozenBreadcrumbs(frame),
     operations: frame.operations,
     startedAtNs: frame.startedAtNs,
   };
@@ -101,12 +138,14 @@ export function addBreadcrumb(message: string, data?: Readonly<Record<string, un
   if (!frame) return;
   const crumb: Breadcrumb = {
     message,
-    timestampMs: Date.now(),
+    timestampMs: frame.clock.wallMs(),
     operation: frame.operation,
     ...(data === undefined ? {} : { data: Object.freeze({ ...data }) }),
   };
-  frame.breadcrumbs.push(Object.freeze(crumb));
-  if (frame.breadcrumbs.length > MAX_BREADCRUMBS) frame.breadcrumbs.shift();
+  const { trail } = frame;
+  trail.items.push(Object.freeze(crumb));
+  if (trail.items.length > MAX_BREADCRUMBS) trail.items.shift();
+  trail.frozen = undefined;
 }
 
 /** @internal Runs `fn` outside any context, so restored errors pick nothing up. */

@@ -1,6 +1,7 @@
 import { channel } from 'node:diagnostics_channel';
-import { inspect } from 'node:util';
-import { currentContext, type Breadcrumb } from './context.js';
+import { inspect, type InspectOptionsStylized } from 'node:util';
+import { systemClock } from '@foundation/core';
+import { activeFrame, frozenBreadcrumbs, type Breadcrumb } from './context.js';
 import {
   getErrorCode,
   type ErrorCategory,
@@ -9,9 +10,21 @@ import {
   type RetryStrategy,
   type Severity,
 } from './codes.js';
+import { isForbiddenKey } from './json-safe.js';
 import { deserializeError, serializeError, type SerializedError } from './serialize.js';
 
 const createdChannel = channel('foundation:errors:created');
+
+/**
+ * @internal Option key: the caller announces the error itself, once it is complete (restoring
+ * from JSON sets the stack, name and properties after construction).
+ */
+export const DEFER_ANNOUNCE = Symbol('deferAnnounce');
+
+/** @internal Publishes `error` on `foundation:errors:created` when someone listens. */
+export function announceCreated(error: FoundationError): void {
+  if (createdChannel.hasSubscribers) createdChannel.publish({ error });
+}
 const BRAND = Symbol.for('@foundation/errors.FoundationError');
 
 /** What a {@link FoundationError} can be given besides its code and message. */
@@ -22,19 +35,53 @@ export interface FoundationErrorOptions {
   readonly context?: Readonly<Record<string, unknown>>;
   /** Overrides the correlation id taken from the current ErrorContext. */
   readonly correlationId?: string;
-  /** Overrides the creation time (epoch ms); used when restoring from JSON. */
+  /** Overrides the creation time (epoch ms; default: the context's clock, else the system's). */
   readonly timestampMs?: number;
   /** Overrides the breadcrumbs taken from the current ErrorContext; used when restoring. */
   readonly breadcrumbs?: readonly Breadcrumb[];
 }
 
-function resolveCode(code: ErrorCodeName | ErrorCode): { def: ErrorCode; unknown?: unknown } {
-  if (typeof code === 'object') return { def: code };
-  const found = getErrorCode(code);
-  // Creating an error must never throw: an unknown name becomes internal_error, loudly.
-  if (found) return { def: found };
-  return { def: getErrorCode('internal_error')!, unknown: code };
+function isCodeObject(code: unknown): code is ErrorCode {
+  return (
+    typeof code === 'object' &&
+    code !== null &&
+    typeof (code as ErrorCode).code === 'number' &&
+    typeof (code as ErrorCode).name === 'string'
+  );
 }
+
+function resolveCode(code: unknown): { def: ErrorCode; unknown?: unknown } {
+  if (isCodeObject(code)) return { def: code };
+  const found =
+    typeof code === 'string' || typeof code === 'number' ? getErrorCode(code) : undefined;
+  // Creating an error must never throw: an unknown code becomes internal_error, loudly.
+  if (found) return { def: found };
+  return { def: getErrorCode('internal_error')!, unknown: code ?? String(code) };
+}
+
+/**
+ * Copies the caller's facts into `into`, key by key: prototype keys are dropped, a throwing
+ * getter gives `[Unreadable]` and an unreadable object is noted, so creating an error never
+ * throws.
+ */
+function copyFacts(facts: unknown, into: Record<string, unknown>): void {
+  if (typeof facts !== 'object' || facts === null) return;
+  try {
+    for (const key of Object.keys(facts)) {
+      if (isForbiddenKey(key)) continue;
+      try {
+        into[key] = (facts as Record<string, unknown>)[key];
+      } catch {
+        into[key] = '[Unreadable]';
+      }
+    }
+  } catch {
+    into.unreadableContext = true;
+  }
+}
+
+// Errors whose inspection is in progress: a cause chain that loops back is shown as circular.
+const inspecting = new WeakSet<object>();
 
 /**
  * The one error type of Foundation: an `Error` (with native `cause`) that carries a registered
@@ -81,28 +128,26 @@ export class FoundationError extends Error {
     options: FoundationErrorOptions = {},
   ) {
     const { def, unknown } = resolveCode(code);
+    // Untyped callers may pass null or a primitive; creating an error must still work.
+    options = typeof options === 'object' && (options as unknown) !== null ? options : {};
     super(message ?? def.description, 'cause' in options ? { cause: options.cause } : undefined);
-    const flow = currentContext();
+    const flow = activeFrame();
     this.code = def.code;
     this.codeName = def.name;
     this.category = def.category;
     this.subcategory = def.subcategory;
     this.severity = def.severity;
     this.retryStrategy = def.retry;
-    this.context = {
-      ...(flow && { operation: flow.operation }),
-      ...(unknown !== undefined && { unregisteredCode: unknown }),
-      ...options.context,
-    };
+    const context: Record<string, unknown> = flow ? { operation: flow.operation } : {};
+    if (unknown !== undefined) context.unregisteredCode = unknown;
+    copyFacts(options.context, context);
+    this.context = context;
     this.correlationId = options.correlationId ?? flow?.correlationId;
-    this.timestampMs = options.timestampMs ?? Date.now();
-    this.breadcrumbs = Object.freeze(options.breadcrumbs?.slice() ?? flow?.breadcrumbs ?? []);
-    if (createdChannel.hasSubscribers) createdChannel.publish({ error: this });
-  }
-
-  /** The class name, so stack traces and logs say `FoundationError`. */
-  override get name(): string {
-    return 'FoundationError';
+    this.timestampMs = options.timestampMs ?? (flow?.clock ?? systemClock).wallMs();
+    this.breadcrumbs = options.breadcrumbs
+      ? Object.freeze(options.breadcrumbs.slice())
+      : frozenBreadcrumbs(flow);
+    if (!(DEFER_ANNOUNCE in options)) announceCreated(this);
   }
 
   /** True for any FoundationError, even one from another copy of this package. */
@@ -124,28 +169,52 @@ export class FoundationError extends Error {
     return serializeError(this);
   }
 
-  /** Keeps `util.inspect` (and console.log) readable and safe. */
-  [inspect.custom](): string {
+  /**
+   * Keeps `util.inspect` (and console.log) readable and safe: the code, the facts, the stack
+   * frames and the cause chain. Never throws, even with hostile context values or a cause chain
+   * that loops.
+   */
+  [inspect.custom](depth: number, options: InspectOptionsStylized): string {
     const head = `${this.name} [${this.code} ${this.codeName}]: ${this.message}`;
-    let facts: string;
+    if (inspecting.has(this)) return `[Circular ${head}]`;
+    inspecting.add(this);
     try {
-      facts = inspect(
+      // depth is null when the caller asked for unlimited depth.
+      const remaining = Number.isFinite(depth) ? depth : Infinity;
+      const nested = { ...options, depth: remaining - 1, breakLength: Infinity };
+      const facts = inspect(
         {
           category: this.category,
           severity: this.severity,
           context: this.context,
           correlationId: this.correlationId,
         },
-        { depth: 4, breakLength: Infinity },
+        { ...nested, depth: Math.max(remaining, 4) },
       );
+      const frames = (this.stack ?? '')
+        .split('\n')
+        .filter((line) => /^\s+at /.test(line))
+        .join('\n');
+      let text = frames ? `${head} ${facts}\n${frames}` : `${head} ${facts}`;
+      if ('cause' in this) {
+        const cause = remaining < 0 ? '[cause]' : inspect(this.cause, nested);
+        text += `\n  [cause]: ${cause.split('\n').join('\n  ')}`;
+      }
+      return text;
     } catch {
-      facts = '{ <uninspectable context> }';
+      return `${head} { <uninspectable> }`;
+    } finally {
+      inspecting.delete(this);
     }
-    const frames = this.stack?.split('\n').slice(1).join('\n') ?? '';
-    return frames ? `${head} ${facts}\n${frames}` : `${head} ${facts}`;
   }
 }
 
+// A data property (not a getter) so code that assigns `error.name` keeps working.
+Object.defineProperty(FoundationError.prototype, 'name', {
+  value: 'FoundationError',
+  writable: true,
+  configurable: true,
+});
 Object.defineProperty(FoundationError.prototype, BRAND, { value: true });
 
 /** True when `value` is a {@link FoundationError} (from any copy of this package). */

@@ -27,30 +27,82 @@ export function wrap(
 
 /**
  * Converts anything thrown into a FoundationError: a FoundationError is returned as it is; an
- * error carrying a registered numeric `code` (such as core's `LifecycleError`) keeps that code;
- * anything else becomes `fallback` (default `internal_error`) with the original as `cause`.
+ * error carrying a registered numeric `code` (such as core's `LifecycleError`, 2101 or 3204)
+ * keeps that code and its message; anything else becomes `fallback` (default
+ * `internal_error`). The original is kept as the `cause`, so nothing is lost and
+ * `findCause(converted, LifecycleError)` still finds it. Never throws.
  */
 export function toFoundationError(
   error: unknown,
   fallback: ErrorCodeName | ErrorCode = 'internal_error',
 ): FoundationError {
   if (FoundationError.is(error)) return error;
+  return convertThrown(error, fallback);
+}
+
+/** @internal What {@link convertThrown} adds to the error it makes. */
+export interface ConversionExtras {
+  /** Put in front of the message, such as `orders.create failed: `. */
+  readonly messagePrefix?: string;
+  /** Extra context. */
+  readonly context?: Readonly<Record<string, unknown>>;
+}
+
+/** @internal Converts a thrown value that is not a FoundationError (see toFoundationError). */
+export function convertThrown(
+  error: unknown,
+  fallback: ErrorCodeName | ErrorCode,
+  extras: ConversionExtras = {},
+): FoundationError {
+  const prefix = extras.messagePrefix ?? '';
   if (error instanceof Error) {
-    const { code, codeName, service } = error as Error & {
-      code?: unknown;
-      codeName?: unknown;
-      service?: unknown;
-    };
-    const def = typeof code === 'number' ? getErrorCode(code) : undefined;
-    if (def && (codeName === undefined || codeName === def.name)) {
-      return new FoundationError(def, error.message, {
-        ...('cause' in error && { cause: error.cause }),
-        context: { originalName: error.name, ...(typeof service === 'string' && { service }) },
-      });
-    }
-    return new FoundationError(fallback, error.message, { cause: error });
+    const { code, codeName, service } = readFields(error);
+    const registered = typeof code === 'number' ? getErrorCode(code) : undefined;
+    const def =
+      registered && (codeName === undefined || codeName === registered.name)
+        ? registered
+        : undefined;
+    const name = readString(() => error.name) ?? 'Error';
+    return new FoundationError(def ?? fallback, prefix + (readString(() => error.message) ?? ''), {
+      cause: error,
+      context: {
+        ...(def && { originalName: name }),
+        ...(def && typeof service === 'string' && { service }),
+        ...extras.context,
+      },
+    });
   }
-  return new FoundationError(fallback, `Non-error thrown: ${String(error)}`, { cause: error });
+  return new FoundationError(fallback, `${prefix}Non-error thrown: ${describeThrown(error)}`, {
+    cause: error,
+    ...(extras.context && { context: extras.context }),
+  });
+}
+
+function readFields(error: Error): { code?: unknown; codeName?: unknown; service?: unknown } {
+  try {
+    const { code, codeName, service } = error as Error & Record<string, unknown>;
+    return { code, codeName, service };
+  } catch {
+    return {};
+  }
+}
+
+function readString(read: () => unknown): string | undefined {
+  try {
+    const value = read();
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function describeThrown(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    // Objects without a usable toString (null prototype, hostile proxies) still get a name.
+    return '[unprintable value]';
+  }
 }
 
 type CodeOrClass = ErrorCodeName | number | (abstract new (...args: never[]) => Error);

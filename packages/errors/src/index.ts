@@ -7,9 +7,8 @@
  *
  * @packageDocumentation
  */
+export { defineErrorCodes } from './define-codes.js';
 export {
-  defineErrorCodes,
-  ErrorCodeRegistrationError,
   ErrorCodes,
   getErrorCode,
   listErrorCodes,

@@ -16,10 +16,7 @@ export function safeInspect(value: unknown): string {
  * BigInts, cycles and throwing getters are replaced by readable stand-ins.
  */
 export function safeStringify(value: unknown, space?: number): string {
-  try {
-    const data = value instanceof Error ? serializeError(value) : toJsonSafe(value);
-    return jsonText(data, space) ?? 'null';
-  } catch {
-    return '"[unserializable]"';
-  }
+  // Both converters return plain JSON data, so JSON.stringify cannot throw on their output.
+  const data = value instanceof Error ? serializeError(value) : toJsonSafe(value);
+  return jsonText(data, space) ?? 'null';
 }

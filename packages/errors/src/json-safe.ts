@@ -8,7 +8,9 @@ export function isForbiddenKey(key: string): boolean {
 /**
  * Converts any value into plain JSON data for error context and logs. JSON values pass
  * unchanged; other values become readable stand-ins (`12n`, ISO dates, `[Function f]`, arrays
- * for Map and Set, `[Circular]`, `[Truncated]`). Never throws, even on throwing getters.
+ * for Map and Set, `{ name, message }` for errors, the result of `toJSON()` when an object has
+ * one, `[Circular]`, `[Truncated]` past `maxDepth`). Prototype keys are dropped. Never throws,
+ * even on throwing getters.
  */
 export function toJsonSafe(value: unknown, maxDepth = 16): unknown {
   return convert(value, maxDepth, new WeakSet());
@@ -50,6 +52,9 @@ function convert(value: unknown, depth: number, seen: WeakSet<object>): unknown 
     }
     if (value instanceof Set) return [...value].map((item) => convert(item, depth - 1, seen));
     if (ArrayBuffer.isView(value)) return `[${value.constructor.name} ${value.byteLength} bytes]`;
+    // Objects that say how they want to be JSON (URL, Decimal, Temporal) are taken at their word.
+    const { toJSON } = value as { toJSON?: unknown };
+    if (typeof toJSON === 'function') return convert(toJSON.call(value), depth - 1, seen);
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(object)) {
       if (isForbiddenKey(key)) continue;

@@ -1,6 +1,12 @@
+import { types } from 'node:util';
 import { outsideContext, type Breadcrumb } from './context.js';
 import { getErrorCode, type ErrorCode, type RetryStrategy, type Severity } from './codes.js';
-import { FoundationError } from './foundation-error.js';
+import {
+  announceCreated,
+  DEFER_ANNOUNCE,
+  FoundationError,
+  type FoundationErrorOptions,
+} from './foundation-error.js';
 import { isForbiddenKey, jsonText, toJsonSafe } from './json-safe.js';
 
 /** The JSON form of an error (format version 1), as {@link serializeError} makes it. */
@@ -43,6 +49,8 @@ export interface SerializedError {
   readonly errors?: readonly SerializedError[];
   /** kind `value`: the thrown value as JSON-safe data. */
   readonly value?: unknown;
+  /** Other own enumerable properties of the error (such as `errno`, `syscall`), JSON-safe. */
+  readonly props?: Readonly<Record<string, unknown>>;
 }
 
 /** Options for {@link serializeError}. */
@@ -53,16 +61,55 @@ export interface SerializeErrorOptions {
   readonly includeStack?: boolean;
 }
 
+// Fields with a place of their own in SerializedError; any other own enumerable property of
+// an error (errno, syscall, a subclass's fields) travels in `props`.
+const KNOWN_KEYS = new Set([
+  'v',
+  'kind',
+  'name',
+  'message',
+  'stack',
+  'cause',
+  'errors',
+  'code',
+  'codeName',
+  'category',
+  'subcategory',
+  'severity',
+  'retryStrategy',
+  'description',
+  'context',
+  'correlationId',
+  'timestampMs',
+  'breadcrumbs',
+  'props',
+  'value',
+]);
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** A count option: a non-negative whole number, capped; anything else means the default. */
+function limitOption(value: unknown, fallback: number, max: number): number {
+  return typeof value === 'number' && value >= 0 ? Math.min(Math.floor(value), max) : fallback;
+}
+
 /**
  * Turns any error (or thrown value) into JSON-safe data, keeping everything a
- * {@link FoundationError} carries, cause chains and aggregated errors. Cycles become
- * `circular` entries and chains deeper than `maxDepth` end in a `truncated` entry. Never throws.
+ * {@link FoundationError} carries, cause chains, aggregated errors and the own properties of
+ * other errors (`errno`, `syscall`, …). Cycles become `circular` entries and chains deeper than
+ * `maxDepth` end in a `truncated` entry. Never throws.
  */
 export function serializeError(
   error: unknown,
   options: SerializeErrorOptions = {},
 ): SerializedError {
-  return encode(error, options.maxDepth ?? 16, options.includeStack ?? true, new WeakSet());
+  const maxDepth = limitOption(options.maxDepth, 16, 10_000);
+  return encode(error, maxDepth, options.includeStack ?? true, new WeakSet());
+}
+
+function isError(value: unknown): value is Error {
+  // isNativeError also recognises errors made in another realm (vm contexts, workers' copies).
+  return value instanceof Error || types.isNativeError(value);
 }
 
 function encode(
@@ -71,7 +118,7 @@ function encode(
   withStack: boolean,
   seen: WeakSet<object>,
 ): SerializedError {
-  if (!(error instanceof Error)) {
+  if (!isError(error)) {
     return {
       v: 1,
       kind: 'value',
@@ -84,46 +131,47 @@ function encode(
   if (depth <= 0) return { v: 1, kind: 'truncated', name: 'Truncated', message: '[Truncated]' };
   seen.add(error);
   try {
-    const base = {
-      v: 1 as const,
-      name: safeString(() => error.name, 'Error'),
-      message: safeString(() => error.message, ''),
-      ...(withStack && typeof error.stack === 'string' && { stack: error.stack }),
+    // Built by assignment in one fixed order: object spreads here cost several microseconds.
+    const out: Writable<SerializedError> = {
+      v: 1,
+      kind: 'error',
+      name: readString(() => error.name) ?? 'Error',
+      message: readString(() => error.message) ?? '',
     };
-    const cause =
-      'cause' in error ? { cause: encode(error.cause, depth - 1, withStack, seen) } : {};
+    if (withStack) {
+      const stack = readString(() => error.stack);
+      if (stack !== undefined) out.stack = stack;
+    }
     if (FoundationError.is(error)) {
       const def = getErrorCode(error.code);
-      return {
-        ...base,
-        kind: 'foundation',
-        code: error.code,
-        codeName: error.codeName,
-        category: error.category,
-        subcategory: error.subcategory,
-        severity: error.severity,
-        retryStrategy: error.retryStrategy,
-        description: def?.name === error.codeName ? def.description : error.message,
-        context: toJsonSafe(error.context) as Record<string, unknown>,
-        ...(error.correlationId !== undefined && { correlationId: error.correlationId }),
-        timestampMs: error.timestampMs,
-        breadcrumbs: toJsonSafe(error.breadcrumbs) as Breadcrumb[],
-        ...cause,
-      };
+      out.kind = 'foundation';
+      out.code = error.code;
+      out.codeName = error.codeName;
+      out.category = error.category;
+      out.subcategory = error.subcategory;
+      out.severity = error.severity;
+      out.retryStrategy = error.retryStrategy;
+      out.description = def?.name === error.codeName ? def.description : error.message;
+      out.context = toJsonSafe(error.context) as Record<string, unknown>;
+      if (error.correlationId !== undefined) out.correlationId = error.correlationId;
+      out.timestampMs = error.timestampMs;
+      out.breadcrumbs = toJsonSafe(error.breadcrumbs) as Breadcrumb[];
+    } else {
+      const { code, errors } = error as { code?: unknown; errors?: unknown };
+      if (typeof code === 'string' || typeof code === 'number') out.code = code;
+      if (
+        error instanceof AggregateError ||
+        (out.name === 'AggregateError' && Array.isArray(errors))
+      ) {
+        out.kind = 'aggregate';
+        const items = Array.isArray(errors) ? (errors as unknown[]) : [];
+        out.errors = items.map((item) => encode(item, depth - 1, withStack, seen));
+      }
     }
-    const code = (error as { code?: unknown }).code;
-    const withCode = typeof code === 'string' || typeof code === 'number' ? { code } : {};
-    if (error instanceof AggregateError) {
-      const errors = Array.isArray(error.errors) ? (error.errors as unknown[]) : [];
-      return {
-        ...base,
-        ...withCode,
-        kind: 'aggregate',
-        errors: errors.map((item) => encode(item, depth - 1, withStack, seen)),
-        ...cause,
-      };
-    }
-    return { ...base, ...withCode, kind: 'error', ...cause };
+    const props = extraProps(error);
+    if (props) out.props = props;
+    if ('cause' in error) out.cause = encode(error.cause, depth - 1, withStack, seen);
+    return out;
   } catch {
     return { v: 1, kind: 'value', name: 'Unreadable', message: '[Unreadable error]' };
   } finally {
@@ -131,21 +179,28 @@ function encode(
   }
 }
 
-function safeString(read: () => unknown, fallback: string): string {
+function extraProps(error: Error): Record<string, unknown> | undefined {
+  let props: Record<string, unknown> | undefined;
+  for (const key of Object.keys(error)) {
+    if (KNOWN_KEYS.has(key) || isForbiddenKey(key)) continue;
+    const value = toJsonSafe((error as unknown as Record<string, unknown>)[key]);
+    if (value !== undefined) (props ??= {})[key] = value;
+  }
+  return props;
+}
+
+function readString(read: () => unknown): string | undefined {
   try {
     const value = read();
-    return typeof value === 'string' ? value : fallback;
+    return typeof value === 'string' ? value : undefined;
   } catch {
-    return fallback;
+    return undefined;
   }
 }
 
 function describe(value: unknown): string {
-  try {
-    return typeof value === 'string' ? value : (jsonText(toJsonSafe(value)) ?? String(value));
-  } catch {
-    return '[Unreadable value]';
-  }
+  const safe = toJsonSafe(value);
+  return typeof safe === 'string' ? safe : (jsonText(safe) ?? String(value));
 }
 
 /** Limits for {@link deserializeError}. */
@@ -172,16 +227,17 @@ const STRATEGIES = new Set(['none', 'immediate', 'fixed_delay', 'exponential_bac
 /**
  * Restores an error from {@link serializeError} output (an object or its JSON text): a
  * FoundationError with the same code, context, correlation id, timestamp, breadcrumbs and
- * stack; other errors with their name, message, stack and code; AggregateErrors with their
- * errors; causes all the way down.
+ * stack; other errors with their class (for the standard ones), name, message, stack, code
+ * and other properties; AggregateErrors with their errors; causes all the way down.
  *
  * Input is treated as hostile: prototype keys anywhere, nesting past `maxDepth`, text past
- * `maxLength` and wrong types are refused with a FoundationError 3102
- * (deserialization_failed) whose context names the path and the rule broken.
+ * `maxLength`, wrong types and unreadable objects are refused with a FoundationError 3102
+ * (`deserialization_failed`) whose context names the `path` (such as `$.cause.code`) and the
+ * `rule` broken. Never throws; never touches a prototype.
  */
 export function deserializeError(input: unknown, options: DeserializeErrorOptions = {}): Error {
-  const maxDepth = options.maxDepth ?? 64;
-  const maxLength = options.maxLength ?? 1024 * 1024;
+  const maxDepth = limitOption(options.maxDepth, 64, 10_000);
+  const maxLength = limitOption(options.maxLength, 1024 * 1024, Infinity);
   try {
     let data = input;
     if (typeof input === 'string') {
@@ -194,17 +250,22 @@ export function deserializeError(input: unknown, options: DeserializeErrorOption
       }
     }
     checkTree(data, '$', maxDepth);
-    const decoded = decode(data, '$');
+    const restored: FoundationError[] = [];
+    const decoded = decode(data, '$', restored);
+    // Announced only once the whole input is restored: complete errors, none from a refusal.
+    restored.forEach(announceCreated);
     if (decoded instanceof Error) return decoded;
     return outsideContext(
       () => new Error(typeof decoded === 'string' ? decoded : describe(decoded)),
     );
   } catch (failure) {
-    if (!(failure instanceof DecodeFailure)) throw failure;
+    // Anything else (a throwing getter or proxy trap in object input) is unreadable input.
+    const { path, rule } =
+      failure instanceof DecodeFailure ? failure : { path: '$', rule: 'input could not be read' };
     return outsideContext(
       () =>
-        new FoundationError('deserialization_failed', `Cannot restore error: ${failure.message}`, {
-          context: { path: failure.path, rule: failure.rule },
+        new FoundationError('deserialization_failed', `Cannot restore error: ${path}: ${rule}`, {
+          context: { path, rule },
         }),
     );
   }
@@ -263,7 +324,7 @@ function optionalField<K extends keyof FieldTypes>(
   return object[key] === undefined ? undefined : field(object, key, path, type);
 }
 
-function decode(data: unknown, path: string): unknown {
+function decode(data: unknown, path: string, restored: FoundationError[]): unknown {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new DecodeFailure(path, 'expected a serialized error object');
   }
@@ -276,38 +337,52 @@ function decode(data: unknown, path: string): unknown {
   const message = field(object, 'message', path, 'string');
   const stack = optionalField(object, 'stack', path, 'string');
   if (kind === 'value') return object.value;
-  const cause = 'cause' in object ? { cause: decode(object.cause, `${path}.cause`) } : {};
+  const cause = 'cause' in object ? { cause: decode(object.cause, `${path}.cause`, restored) } : {};
+  const props = optionalField(object, 'props', path, 'object');
   let error: Error;
   if (kind === 'foundation') {
-    error = decodeFoundation(object, path, message, cause);
-  } else if (kind === 'aggregate') {
-    const items = field(object, 'errors', path, 'array');
-    const errors = items.map((item, index) => decode(item, `${path}.errors[${index}]`));
-    error = new AggregateError(errors, message, cause);
+    const foundation = decodeFoundation(object, path, message, cause);
+    restored.push(foundation);
+    error = foundation;
   } else {
-    error = new Error(message, cause);
     const code = object.code;
-    if (code !== undefined) {
-      if (typeof code !== 'string' && typeof code !== 'number') {
-        throw new DecodeFailure(`${path}.code`, 'expected string or number');
-      }
-      Object.defineProperty(error, 'code', {
-        value: code,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+    if (code !== undefined && typeof code !== 'string' && typeof code !== 'number') {
+      throw new DecodeFailure(`${path}.code`, 'expected string or number');
     }
+    if (kind === 'aggregate') {
+      const items = field(object, 'errors', path, 'array');
+      const errors = items.map((item, index) => decode(item, `${path}.errors[${index}]`, restored));
+      error = withoutStackCapture(() => new AggregateError(errors, message, cause));
+    } else {
+      const ErrorClass = ERROR_CLASSES.get(name) ?? Error;
+      error = withoutStackCapture(() => new ErrorClass(message, cause));
+    }
+    if (code !== undefined) defineData(error, 'code', code, true);
   }
-  if (kind !== 'foundation' && name !== error.name) {
-    Object.defineProperty(error, 'name', { value: name, writable: true, configurable: true });
-  }
-  if (stack !== undefined) {
-    Object.defineProperty(error, 'stack', { value: stack, writable: true, configurable: true });
-  } else {
-    delete (error as { stack?: string }).stack;
+  if (name !== error.name) defineData(error, 'name', name, false);
+  // Assigned, not defined: redefining a captured V8 stack costs tens of microseconds.
+  if (stack !== undefined) error.stack = stack;
+  else delete (error as { stack?: string }).stack;
+  for (const [key, value] of Object.entries(props ?? {})) {
+    if (!KNOWN_KEYS.has(key)) defineData(error, key, value, true);
   }
   return error;
+}
+
+// A Map, not an object, so a name such as 'constructor' can never reach a prototype.
+const ERROR_CLASSES = new Map<string, ErrorConstructor>([
+  ['Error', Error],
+  ['TypeError', TypeError],
+  ['RangeError', RangeError],
+  ['SyntaxError', SyntaxError],
+  ['ReferenceError', ReferenceError],
+  ['EvalError', EvalError],
+  ['URIError', URIError],
+]);
+
+/** Sets an own data property the way the runtime does for errors (never through a setter). */
+function defineData(target: Error, key: string, value: unknown, enumerable: boolean): void {
+  Object.defineProperty(target, key, { value, enumerable, writable: true, configurable: true });
 }
 
 function decodeFoundation(
@@ -350,14 +425,35 @@ function decodeFoundation(
     field(crumb as Fields, 'timestampMs', at, 'number');
     field(crumb as Fields, 'operation', at, 'string');
   });
-  return outsideContext(
-    () =>
-      new FoundationError(def, message, {
-        ...cause,
-        ...(context && { context }),
-        ...(correlationId !== undefined && { correlationId }),
-        ...(timestampMs !== undefined && { timestampMs }),
-        breadcrumbs: (breadcrumbs ?? []) as Breadcrumb[],
-      }),
+  return outsideContext(() =>
+    withoutStackCapture(
+      () =>
+        new FoundationError(def, message, {
+          ...cause,
+          ...(context && { context }),
+          ...(correlationId !== undefined && { correlationId }),
+          ...(timestampMs !== undefined && { timestampMs }),
+          breadcrumbs: (breadcrumbs ?? []) as Breadcrumb[],
+          [DEFER_ANNOUNCE]: true,
+        } as FoundationErrorOptions),
+    ),
   );
+}
+
+/**
+ * Constructs an error without capturing a stack trace: a restored error gets its stack from
+ * the data (capturing one only to replace it costs more than the rest of the restore).
+ */
+function withoutStackCapture<T>(make: () => T): T {
+  const limit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = 0;
+  } catch {
+    // A frozen Error (hardened realms) keeps capturing; only speed is lost.
+  }
+  try {
+    return make();
+  } finally {
+    if (Error.stackTraceLimit !== limit) Error.stackTraceLimit = limit;
+  }
 }

@@ -1,0 +1,173 @@
+/**
+ * Reads the shape of a zod v4 schema: which paths exist, where whole-object rules live, which
+ * values are secret. Built lazily (recursive `z.lazy` schemas stay finite) and cached.
+ */
+import { z } from 'zod';
+
+/** The zod type every config schema is: an object schema, refinements allowed. */
+export type ConfigSchema = z.ZodObject;
+
+/** What a node of the schema tree is: an object with known keys, a record, or a leaf. */
+export type NodeKind = 'object' | 'record' | 'leaf';
+
+interface ZodInternals {
+  readonly _zod: { readonly def: ZodDef };
+}
+
+interface ZodDef {
+  readonly type: string;
+  readonly innerType?: z.ZodType;
+  readonly shape?: Readonly<Record<string, z.ZodType>>;
+  readonly valueType?: z.ZodType;
+  readonly catchall?: z.ZodType;
+  readonly checks?: readonly unknown[];
+  readonly getter?: () => z.ZodType;
+  readonly in?: z.ZodType;
+  readonly options?: readonly z.ZodType[];
+  readonly values?: readonly unknown[];
+  readonly entries?: Readonly<Record<string, unknown>>;
+  readonly element?: z.ZodType;
+}
+
+/** Wrapper types whose inner schema describes the value's shape. */
+const WRAPPERS = new Set([
+  'optional',
+  'nullable',
+  'default',
+  'prefault',
+  'readonly',
+  'catch',
+  'nonoptional',
+]);
+
+/** The definition of a zod schema (zod v4 exposes it as `_zod.def` for library authors). */
+export function defOf(schema: z.ZodType): ZodDef {
+  return (schema as unknown as ZodInternals)._zod.def;
+}
+
+function isSecretMarked(schema: z.ZodType): boolean {
+  const meta = z.globalRegistry.get(schema) as { secret?: unknown } | undefined;
+  return meta?.secret === true;
+}
+
+/** Strips wrappers (optional, default, lazy, …) down to the schema that says the shape. */
+export function unwrap(schema: z.ZodType): { base: z.ZodType; secret: boolean; optional: boolean } {
+  let current = schema;
+  let secret = isSecretMarked(current);
+  let optional = false;
+  for (let hops = 0; hops < 64; hops++) {
+    const def = defOf(current);
+    let next: z.ZodType | undefined;
+    if (WRAPPERS.has(def.type)) {
+      if (def.type !== 'nonoptional' && def.type !== 'readonly' && def.type !== 'catch') {
+        optional = true;
+      }
+      next = def.innerType;
+    } else if (def.type === 'lazy' && def.getter) {
+      next = def.getter();
+    }
+    if (!next) break;
+    current = next;
+    secret ||= isSecretMarked(current);
+  }
+  return { base: current, secret, optional };
+}
+
+/** One node of the schema tree. */
+export class SchemaNode {
+  /** The node's kind. */
+  readonly kind: NodeKind;
+  /** The unwrapped schema that says the shape. */
+  readonly base: z.ZodType;
+  /** True when the value is marked secret (`.meta({ secret: true })`). */
+  readonly secret: boolean;
+  /** True when the object or record carries its own checks (refinements). */
+  readonly refined: boolean;
+  /** True when an object accepts keys it does not declare. */
+  readonly loose: boolean;
+  /** True when the declared schema admits absence (optional, default, nullable, …). */
+  readonly optional: boolean;
+  readonly #children = new Map<string, SchemaNode | null>();
+  #value: SchemaNode | undefined;
+
+  /** Builds the node for `schema`, the schema as declared in its parent (wrappers included). */
+  constructor(readonly schema: z.ZodType) {
+    const { base, secret, optional } = unwrap(schema);
+    const def = defOf(base);
+    this.base = base;
+    this.secret = secret;
+    this.optional = optional;
+    this.kind = def.type === 'object' ? 'object' : def.type === 'record' ? 'record' : 'leaf';
+    this.refined = this.kind !== 'leaf' && (def.checks?.length ?? 0) > 0;
+    this.loose =
+      this.kind === 'object' && def.catchall !== undefined && defOf(def.catchall).type !== 'never';
+  }
+
+  /** The declared keys of an object node (empty for others). */
+  keys(): string[] {
+    return this.kind === 'object' ? Object.keys(defOf(this.base).shape ?? {}) : [];
+  }
+
+  /** The node for key `key`: a declared object key, or any key of a record; else undefined. */
+  child(key: string): SchemaNode | undefined {
+    if (this.kind === 'record') {
+      this.#value ??= new SchemaNode(defOf(this.base).valueType!);
+      return this.#value;
+    }
+    if (this.kind !== 'object') return undefined;
+    let cached = this.#children.get(key);
+    if (cached === undefined) {
+      const shape = defOf(this.base).shape!;
+      cached = Object.hasOwn(shape, key) ? new SchemaNode(shape[key]!) : null;
+      this.#children.set(key, cached);
+    }
+    return cached ?? undefined;
+  }
+}
+
+/** The nodes along `segments` from `root` (index 0 is the root); undefined when undeclared. */
+export function nodesAlong(
+  root: SchemaNode,
+  segments: readonly string[],
+): SchemaNode[] | undefined {
+  const nodes = [root];
+  let node = root;
+  for (const segment of segments) {
+    const next = node.child(segment);
+    if (!next) return undefined;
+    nodes.push(next);
+    node = next;
+  }
+  return nodes;
+}
+
+/**
+ * Walks the declared shape (records as `*`, at most `maxDepth` levels, so recursive schemas
+ * stay finite): returns the paths marked secret, and the first key that cannot be a path
+ * segment (empty, `*`, holding a dot, or forbidden), if any.
+ */
+export function scanSchema(
+  root: SchemaNode,
+  maxDepth: number,
+  isForbidden: (key: string) => boolean,
+): { secrets: string[][]; badKey: string | undefined } {
+  const secrets: string[][] = [];
+  let badKey: string | undefined;
+  const visit = (node: SchemaNode, segments: string[]): void => {
+    if (node.secret) {
+      secrets.push(segments);
+      return;
+    }
+    if (segments.length >= maxDepth || badKey !== undefined) return;
+    if (node.kind === 'record') visit(node.child('*')!, [...segments, '*']);
+    for (const key of node.keys()) {
+      if (key === '' || key === '*' || key.includes('.') || isForbidden(key)) {
+        badKey ??= [...segments, key].join('.');
+        return;
+      }
+      visit(node.child(key)!, [...segments, key]);
+    }
+  };
+  visit(root, []);
+  return { secrets, badKey };
+}

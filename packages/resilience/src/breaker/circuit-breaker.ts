@@ -1,0 +1,497 @@
+import { err, systemClock, type Clock, type Result } from '@foundation/core';
+import { FoundationError } from '@foundation/errors';
+import type { Backoff } from '../backoff.js';
+import { contextOf, type ExecuteContext, type ExecuteOptions, type Operation } from '../context.js';
+import { breakerChannel, listenerErrorChannel } from '../diagnostics.js';
+import { hasCode, invalidOption, ResilienceErrors } from '../errors.js';
+import { settle, type Policy } from '../policy.js';
+import {
+  clockOption,
+  integer,
+  nonNegative,
+  optionalFunction,
+  optionsObject,
+  positive,
+} from '../validate.js';
+import {
+  checkTripRule,
+  consecutive,
+  sameRule,
+  trackerFor,
+  type Tracker,
+  type TripRule,
+} from './trip-rules.js';
+
+/** The states of a circuit breaker. */
+export type BreakerState = 'closed' | 'open' | 'half_open' | 'isolated';
+
+/** Why a breaker changed state. */
+export type BreakerTransitionReason =
+  | 'tripped'
+  | 'open_elapsed'
+  | 'probe_failed'
+  | 'probe_stalled'
+  | 'probes_succeeded'
+  | 'isolated'
+  | 'reset'
+  | 'restored';
+
+/** A state change, as listeners and the `foundation:resilience:breaker` channel see it. */
+export interface BreakerStateChange {
+  /** The breaker's name. */
+  readonly name: string;
+  /** The state it left. */
+  readonly from: BreakerState;
+  /** The state it entered. */
+  readonly to: BreakerState;
+  /** Why. */
+  readonly reason: BreakerTransitionReason;
+  /** When, on the breaker's monotonic clock. */
+  readonly atMs: number;
+}
+
+/** Options of {@link circuitBreaker}. */
+export interface CircuitBreakerOptions {
+  /** A name for diagnostics and errors. Default `breaker`. */
+  readonly name?: string;
+  /** When the closed breaker opens. Default `consecutive(5)`. */
+  readonly trip?: TripRule;
+  /** How long it stays open before probing. Default 30 000 ms. Not with `openBackoff`. */
+  readonly openMs?: number;
+  /** Open time growing with each reopening without a recovery (1 for the first opening). */
+  readonly openBackoff?: Backoff;
+  /** Probes allowed to run at once in half-open. Default 1. */
+  readonly halfOpenProbes?: number;
+  /** Successful probes needed to close. Default 1. */
+  readonly successThreshold?: number;
+  /**
+   * When every probe slot is taken and no probe finished or started for this long, the probes
+   * are deemed stuck and the breaker opens again. Default `openMs` (or 30 000 with a backoff).
+   */
+  readonly probeTimeoutMs?: number;
+  /** A success slower than this counts as a failure (a slow call). Default: none. */
+  readonly slowCallMs?: number;
+  /**
+   * Whether an error counts as a failure; one that does not counts as a success. The caller's
+   * own abort never counts either way. Default: every error.
+   */
+  readonly isFailure?: (error: unknown) => boolean;
+  /** The clock. Default `systemClock`. */
+  readonly clock?: Clock;
+}
+
+/** What {@link CircuitBreaker.stats} returns. */
+export interface BreakerStats {
+  /** The breaker's name. */
+  readonly name: string;
+  /** The state now. */
+  readonly state: BreakerState;
+  /** Calls let through, since creation. */
+  readonly calls: number;
+  /** Calls that succeeded (errors `isFailure` rejects included). */
+  readonly successes: number;
+  /** Calls that failed. */
+  readonly failures: number;
+  /** Successes slower than `slowCallMs` (counted as failures too). */
+  readonly slowCalls: number;
+  /** Calls refused because the breaker was open, isolated or out of probes. */
+  readonly rejections: number;
+  /** The trip rule's window now. */
+  readonly window: {
+    /** Calls in the window. */
+    readonly calls: number;
+    /** Failures among them. */
+    readonly failures: number;
+    /** failures / calls (0 for an empty window). */
+    readonly failureRate: number;
+  };
+  /** Openings in a row without a recovery. */
+  readonly consecutiveOpens: number;
+  /** While open: ms until it will probe. */
+  readonly retryAfterMs: number | undefined;
+}
+
+/** A breaker's state as versioned JSON (see {@link CircuitBreaker.snapshot}). */
+export interface BreakerSnapshot {
+  /** The format version. */
+  readonly version: 1;
+  /** The breaker's name. */
+  readonly name: string;
+  /** Its state. */
+  readonly state: BreakerState;
+  /** While open: ms left before probing, when the snapshot was taken. */
+  readonly openRemainingMs: number;
+  /** Openings in a row without a recovery (drives `openBackoff`). */
+  readonly consecutiveOpens: number;
+  /** The trip rule the window belongs to. */
+  readonly rule: TripRule;
+  /** The trip rule's window, in the rule's own format. */
+  readonly window: unknown;
+}
+
+/** A circuit breaker (see {@link circuitBreaker}). */
+export interface CircuitBreaker extends Policy {
+  /** Its name. */
+  readonly name: string;
+  /** The state now (an open breaker whose time is up reads, and becomes, half-open). */
+  readonly state: BreakerState;
+  /** Counters and the trip window. */
+  stats(): BreakerStats;
+  /** Opens the breaker until {@link CircuitBreaker.reset}: every call is refused. */
+  isolate(): void;
+  /** Closes the breaker and empties its window. */
+  reset(): void;
+  /** The state as versioned JSON, to carry over a restart. */
+  snapshot(): BreakerSnapshot;
+  /**
+   * Restores a snapshot. The window is restored only when the trip rule is the same.
+   *
+   * @throws FoundationError 3204 for a malformed snapshot, changing nothing.
+   */
+  restore(snapshot: unknown): void;
+  /** Calls `listener` on every state change; returns the function that stops it. */
+  onStateChange(listener: (change: BreakerStateChange) => void): () => void;
+}
+
+const STATES: readonly BreakerState[] = ['closed', 'open', 'half_open', 'isolated'];
+
+class Breaker implements CircuitBreaker {
+  readonly name: string;
+  readonly #rule: TripRule;
+  readonly #tracker: Tracker;
+  readonly #openMs: number;
+  readonly #openBackoff: Backoff | undefined;
+  readonly #probes: number;
+  readonly #successThreshold: number;
+  readonly #probeTimeoutMs: number;
+  readonly #slowCallMs: number | undefined;
+  readonly #isFailure: ((error: unknown) => boolean) | undefined;
+  readonly #clock: Clock;
+  readonly #timed: boolean;
+  #listeners: readonly ((change: BreakerStateChange) => void)[] = [];
+  #state: BreakerState = 'closed';
+  // Changes with every transition: an outcome of a call let in under another generation is
+  // ignored, so a late answer never moves the state machine.
+  #generation = 0;
+  #openUntilMs = 0;
+  #lastOpenMs = 0;
+  #consecutiveOpens = 0;
+  #probesInFlight = 0;
+  #probeSuccesses = 0;
+  #lastProbeActivityMs = 0;
+  #calls = 0;
+  #successes = 0;
+  #failures = 0;
+  #slowCalls = 0;
+  #rejections = 0;
+
+  constructor(options: CircuitBreakerOptions) {
+    const o = optionsObject('options', options);
+    this.name = o.name ?? 'breaker';
+    if (typeof this.name !== 'string' || this.name === '') {
+      throw invalidOption('name', 'must be a non-empty string', this.name);
+    }
+    this.#rule = o.trip === undefined ? consecutive(5) : checkTripRule(o.trip, 'trip');
+    this.#tracker = trackerFor(this.#rule);
+    if (o.openMs !== undefined && o.openBackoff !== undefined) {
+      throw invalidOption('openBackoff', 'cannot be combined with openMs', 'both');
+    }
+    this.#openMs = positive('openMs', o.openMs ?? 30_000);
+    this.#openBackoff = optionalFunction('openBackoff', o.openBackoff);
+    this.#probes = integer('halfOpenProbes', o.halfOpenProbes ?? 1, 1);
+    this.#successThreshold = integer('successThreshold', o.successThreshold ?? 1, 1);
+    this.#probeTimeoutMs = positive('probeTimeoutMs', o.probeTimeoutMs ?? this.#openMs);
+    this.#slowCallMs =
+      o.slowCallMs === undefined ? undefined : positive('slowCallMs', o.slowCallMs);
+    this.#isFailure = optionalFunction('isFailure', o.isFailure);
+    this.#clock = clockOption('clock', o.clock ?? systemClock);
+    this.#timed = this.#slowCallMs !== undefined || this.#rule.kind === 'time_window';
+  }
+
+  get state(): BreakerState {
+    if (this.#state === 'open' && this.#clock.nowMs() >= this.#openUntilMs) {
+      this.#halfOpen();
+    }
+    return this.#state;
+  }
+
+  async execute<T>(fn: Operation<T>, options?: ExecuteOptions): Promise<T> {
+    const context = contextOf(options);
+    const admitted = this.#admit();
+    if (typeof admitted !== 'number') throw admitted;
+    const startMs = this.#timed ? this.#clock.nowMs() : 0;
+    let value: T;
+    try {
+      value = await fn(context);
+    } catch (error) {
+      this.#onError(admitted, error, context, startMs);
+      throw error;
+    }
+    this.#onSuccess(admitted, startMs);
+    return value;
+  }
+
+  async executeResult<T>(fn: Operation<T>, options?: ExecuteOptions): Promise<Result<T, unknown>> {
+    let context: ExecuteContext;
+    try {
+      context = contextOf(options);
+    } catch (error) {
+      return err(error);
+    }
+    // The cheap path: a refusal is returned, never thrown.
+    const admitted = this.#admit();
+    if (typeof admitted !== 'number') return err(admitted);
+    return settle(this.#run(fn, context, admitted));
+  }
+
+  async #run<T>(fn: Operation<T>, context: ExecuteContext, admitted: number): Promise<T> {
+    const startMs = this.#timed ? this.#clock.nowMs() : 0;
+    let value: T;
+    try {
+      value = await fn(context);
+    } catch (error) {
+      this.#onError(admitted, error, context, startMs);
+      throw error;
+    }
+    this.#onSuccess(admitted, startMs);
+    return value;
+  }
+
+  stats(): BreakerStats {
+    const state = this.state;
+    const nowMs = this.#clock.nowMs();
+    const window = this.#tracker.window(nowMs);
+    return {
+      name: this.name,
+      state,
+      calls: this.#calls,
+      successes: this.#successes,
+      failures: this.#failures,
+      slowCalls: this.#slowCalls,
+      rejections: this.#rejections,
+      window: {
+        calls: window.calls,
+        failures: window.failures,
+        failureRate: window.calls === 0 ? 0 : window.failures / window.calls,
+      },
+      consecutiveOpens: this.#consecutiveOpens,
+      retryAfterMs: state === 'open' ? this.#openUntilMs - nowMs : undefined,
+    };
+  }
+
+  isolate(): void {
+    if (this.#state !== 'isolated') this.#transition('isolated', 'isolated');
+  }
+
+  reset(): void {
+    this.#tracker.reset();
+    this.#consecutiveOpens = 0;
+    if (this.#state !== 'closed') this.#transition('closed', 'reset');
+  }
+
+  snapshot(): BreakerSnapshot {
+    const state = this.state;
+    const nowMs = this.#clock.nowMs();
+    return {
+      version: 1,
+      name: this.name,
+      state,
+      openRemainingMs: state === 'open' ? this.#openUntilMs - nowMs : 0,
+      consecutiveOpens: this.#consecutiveOpens,
+      rule: this.#rule,
+      window: this.#tracker.save(nowMs),
+    };
+  }
+
+  restore(snapshot: unknown): void {
+    const s = optionsObject('snapshot', snapshot as Partial<BreakerSnapshot>);
+    if (s.version !== 1) throw invalidOption('snapshot.version', 'must be 1', s.version);
+    if (!STATES.includes(s.state!)) {
+      throw invalidOption('snapshot.state', `must be one of ${STATES.join(', ')}`, s.state);
+    }
+    const openRemainingMs = nonNegative('snapshot.openRemainingMs', s.openRemainingMs);
+    const consecutiveOpens = integer('snapshot.consecutiveOpens', s.consecutiveOpens, 0);
+    const rule = checkTripRule(s.rule, 'snapshot.rule');
+    const nowMs = this.#clock.nowMs();
+    if (sameRule(rule, this.#rule)) {
+      const before = this.#tracker.save(nowMs);
+      if (!this.#tracker.load(s.window, nowMs)) {
+        this.#tracker.load(before, nowMs);
+        throw invalidOption(
+          'snapshot.window',
+          'must be the window data of the same rule',
+          s.window,
+        );
+      }
+    } else {
+      this.#tracker.reset();
+    }
+    this.#consecutiveOpens = consecutiveOpens;
+    const state = s.state!;
+    this.#transition(state, 'restored');
+    if (state === 'open') {
+      this.#openUntilMs = nowMs + openRemainingMs;
+      this.#lastOpenMs = openRemainingMs;
+    }
+  }
+
+  onStateChange(listener: (change: BreakerStateChange) => void): () => void {
+    if (typeof listener !== 'function')
+      throw invalidOption('listener', 'must be a function', listener);
+    this.#listeners = [...this.#listeners, listener];
+    return () => {
+      this.#listeners = this.#listeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** Lets a call in (returning its generation) or returns the refusal. */
+  #admit(): number | FoundationError {
+    const state = this.#state;
+    if (state === 'closed') {
+      this.#calls++;
+      return this.#generation;
+    }
+    if (state === 'isolated') return this.#reject(undefined);
+    const nowMs = this.#clock.nowMs();
+    if (state === 'open') {
+      if (nowMs < this.#openUntilMs) return this.#reject(this.#openUntilMs - nowMs);
+      this.#halfOpen();
+    }
+    if (this.#probesInFlight < this.#probes) {
+      this.#probesInFlight++;
+      this.#lastProbeActivityMs = nowMs;
+      this.#calls++;
+      return this.#generation;
+    }
+    if (nowMs - this.#lastProbeActivityMs >= this.#probeTimeoutMs) {
+      this.#open('probe_stalled');
+      return this.#reject(this.#openUntilMs - nowMs);
+    }
+    return this.#reject(undefined);
+  }
+
+  #reject(retryAfterMs: number | undefined): FoundationError {
+    this.#rejections++;
+    return new FoundationError(
+      ResilienceErrors.circuit_open,
+      `Circuit breaker '${this.name}' is ${this.#state.replace('_', '-')}`,
+      {
+        context: {
+          breaker: this.name,
+          state: this.#state,
+          ...(retryAfterMs !== undefined && { retryAfterMs }),
+        },
+      },
+    );
+  }
+
+  #onSuccess(generation: number, startMs: number): void {
+    this.#successes++;
+    let failure = false;
+    if (this.#slowCallMs !== undefined && this.#clock.nowMs() - startMs > this.#slowCallMs) {
+      this.#slowCalls++;
+      failure = true;
+    }
+    if (generation === this.#generation) this.#settle(failure);
+  }
+
+  #onError(generation: number, error: unknown, context: ExecuteContext, startMs: number): void {
+    const signal = context.signal;
+    const callerAborted =
+      hasCode(error, ResilienceErrors.aborted) ||
+      (signal?.aborted === true && !hasCode(signal.reason, ResilienceErrors.timed_out));
+    if (callerAborted) {
+      // Neither a failure nor a success: only the probe slot is given back.
+      if (generation === this.#generation && this.#state === 'half_open') this.#probesInFlight--;
+      return;
+    }
+    if (this.#isFailure !== undefined && !this.#isFailure(error)) {
+      this.#onSuccess(generation, startMs);
+      return;
+    }
+    this.#failures++;
+    if (generation === this.#generation) this.#settle(true);
+  }
+
+  /** Feeds an outcome of the current generation to the state machine. */
+  #settle(failure: boolean): void {
+    if (this.#state === 'closed') {
+      const nowMs = this.#timed ? this.#clock.nowMs() : 0;
+      if (this.#tracker.record(failure, nowMs)) this.#open('tripped');
+      return;
+    }
+    // Otherwise half-open: outcomes are only settled for the generation they were let in.
+    this.#probesInFlight--;
+    this.#lastProbeActivityMs = this.#clock.nowMs();
+    if (failure) this.#open('probe_failed');
+    else if (++this.#probeSuccesses >= this.#successThreshold) {
+      this.#tracker.reset();
+      this.#consecutiveOpens = 0;
+      this.#transition('closed', 'probes_succeeded');
+    }
+  }
+
+  #open(reason: BreakerTransitionReason): void {
+    this.#consecutiveOpens++;
+    const openMs =
+      this.#openBackoff === undefined
+        ? this.#openMs
+        : this.#openBackoff(this.#consecutiveOpens, this.#lastOpenMs);
+    this.#lastOpenMs = openMs;
+    this.#openUntilMs = this.#clock.nowMs() + openMs;
+    this.#tracker.reset();
+    this.#transition('open', reason);
+  }
+
+  #halfOpen(): void {
+    this.#transition('half_open', 'open_elapsed');
+  }
+
+  #transition(to: BreakerState, reason: BreakerTransitionReason): void {
+    const from = this.#state;
+    this.#state = to;
+    this.#generation++;
+    this.#probesInFlight = 0;
+    this.#probeSuccesses = 0;
+    this.#lastProbeActivityMs = this.#clock.nowMs();
+    const hasSubscribers = breakerChannel.hasSubscribers;
+    if (!hasSubscribers && this.#listeners.length === 0) return;
+    const change: BreakerStateChange = {
+      name: this.name,
+      from,
+      to,
+      reason,
+      atMs: this.#clock.nowMs(),
+    };
+    if (hasSubscribers) breakerChannel.publish(change);
+    for (const listener of this.#listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        // A listener's bug must not break the breaker; it is reported, not swallowed.
+        if (listenerErrorChannel.hasSubscribers) {
+          listenerErrorChannel.publish({ source: this.name, error });
+        }
+      }
+    }
+  }
+}
+
+/**
+ * A circuit breaker: while the trip rule finds the dependency healthy, calls pass (closed);
+ * once it trips, calls are refused at once with 5101 `circuit_open` (its `context.retryAfterMs`
+ * says when it will probe) for `openMs` or the `openBackoff` delay (open); then a limited
+ * number of probes is let through (half-open), and their outcome closes it or opens it again.
+ * `isolate()` holds it open by hand. No timer is used: time is checked when calls arrive.
+ *
+ * @throws FoundationError 3204 for invalid options.
+ * @example
+ * ```ts
+ * const breaker = circuitBreaker({ trip: countWindow(20, 0.5, 10), openMs: 10_000 });
+ * breaker.onStateChange(({ from, to }) => log.warn({ from, to }, 'payments breaker'));
+ * const receipt = await breaker.execute(() => payments.charge(order));
+ * ```
+ */
+export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBreaker {
+  return new Breaker(options);
+}

@@ -1,0 +1,324 @@
+import { err, systemClock, type Clock, type Result } from '@foundation/core';
+import { FoundationError, isForbiddenKey } from '@foundation/errors';
+import { contextOf, type ExecuteContext, type ExecuteOptions, type Operation } from '../context.js';
+import { rateLimitChannel } from '../diagnostics.js';
+import { abortedError, hasCode, invalidOption, ResilienceErrors } from '../errors.js';
+import { settle, type Policy } from '../policy.js';
+import {
+  clockOption,
+  nonNegative,
+  optionalFunction,
+  optionsObject,
+  positive,
+} from '../validate.js';
+import { memoryRateLimitStore, type RateLimitStore } from './store.js';
+import type { BucketLimit } from './token-bucket.js';
+
+/** Options of the adaptive mode (additive increase, multiplicative decrease). */
+export interface AdaptiveOptions {
+  /** The lowest rate it falls to. Required; > 0 and <= `rate`. */
+  readonly minRate: number;
+  /** The highest rate it climbs to. Default `rate` (where it starts). */
+  readonly maxRate?: number;
+  /** Added to the rate per success. Default 1% of `maxRate`. */
+  readonly increaseBy?: number;
+  /** The rate is multiplied by this on a failure or slow response: in (0, 1). Default 0.5. */
+  readonly decreaseFactor?: number;
+  /** A success slower than this counts as a failure. Default: no limit. */
+  readonly slowMs?: number;
+  /** Whether an error from `execute` counts as a failure. Default: any but the caller's abort. */
+  readonly isFailure?: (error: unknown) => boolean;
+}
+
+/** Options of {@link rateLimiter}. */
+export interface RateLimiterOptions {
+  /** Tokens added per `per` milliseconds (fractional rates are fine). */
+  readonly rate: number;
+  /** The period `rate` is counted over, in ms. Default 1000. */
+  readonly per?: number;
+  /** The most tokens a bucket holds: the largest burst. Default `max(1, rate)`. */
+  readonly burst?: number;
+  /**
+   * Independent buckets per key (`check(key)`), kept within `maxKeys` (default 10 000). Without
+   * it the limiter has one bucket and refuses keys.
+   */
+  readonly keyed?: boolean | { readonly maxKeys?: number };
+  /** Lowers the rate on failures and slow responses, raises it on successes. */
+  readonly adaptive?: AdaptiveOptions;
+  /** Where buckets are kept. Default an in-memory store. */
+  readonly store?: RateLimitStore;
+  /** How long `execute` may wait for a token before refusing. Default 0 (refuse at once). */
+  readonly maxWaitMs?: number;
+  /** The clock. Default `systemClock`. */
+  readonly clock?: Clock;
+}
+
+/** The answer of {@link RateLimiter.check}. */
+export interface RateDecision {
+  /** True when the tokens were taken. */
+  readonly allowed: boolean;
+  /** When refused: milliseconds until the same request would be allowed (0 when allowed). */
+  readonly retryAfterMs: number;
+}
+
+/** Options of {@link RateLimiter.acquire}. */
+export interface AcquireOptions {
+  /** Tokens to take. Default 1. */
+  readonly cost?: number;
+  /** Ends the wait at once with 5105 `aborted`. */
+  readonly signal?: AbortSignal;
+  /** The longest to wait; a longer wait is refused at once with 5102. Default 0. */
+  readonly maxWaitMs?: number;
+}
+
+/** A token-bucket rate limiter, usable directly or as a policy (see {@link rateLimiter}). */
+export interface RateLimiter extends Policy {
+  /** Takes `cost` tokens (default 1) from `key`'s bucket if it holds them, never waiting. */
+  check(key?: string, cost?: number): RateDecision;
+  /**
+   * Takes `cost` tokens from `key`'s bucket, waiting for them up to `maxWaitMs`. Rejects with
+   * 5102 `rate_limited` (its `context.retryAfterMs` says when to come back) or 5105 `aborted`.
+   */
+  acquire(key?: string, options?: AcquireOptions): Promise<void>;
+  /** The tokens `key` holds now; takes nothing. */
+  available(key?: string): number;
+  /** Reports a call's outcome to the adaptive mode (`execute` does it by itself). */
+  record(outcome: { readonly ok: boolean; readonly durationMs?: number }): void;
+  /** The current rate, in tokens per `per` ms (moves in adaptive mode). */
+  readonly rate: number;
+  /** Forgets `key` (it starts again full). */
+  reset(key?: string): void;
+}
+
+const ALLOWED: RateDecision = Object.freeze({ allowed: true, retryAfterMs: 0 });
+const DEFAULT_KEY = '';
+
+interface Adaptive {
+  readonly minRate: number;
+  readonly maxRate: number;
+  readonly increaseBy: number;
+  readonly decreaseFactor: number;
+  readonly slowMs: number;
+  readonly isFailure: ((error: unknown) => boolean) | undefined;
+}
+
+class TokenBucketLimiter implements RateLimiter {
+  readonly #per: number;
+  readonly #burst: number;
+  readonly #keyed: boolean;
+  readonly #store: RateLimitStore;
+  readonly #adaptive: Adaptive | undefined;
+  readonly #maxWaitMs: number;
+  readonly #clock: Clock;
+  #rate: number;
+  #limit: BucketLimit;
+
+  constructor(options: RateLimiterOptions) {
+    const o = optionsObject('options', options);
+    this.#rate = positive('rate', o.rate);
+    this.#per = positive('per', o.per ?? 1000);
+    this.#burst = positive('burst', o.burst ?? Math.max(1, this.#rate));
+    const keyed = o.keyed ?? false;
+    if (typeof keyed !== 'boolean') optionsObject('keyed', keyed);
+    this.#keyed = keyed !== false;
+    const maxKeys = typeof keyed === 'object' ? keyed.maxKeys : undefined;
+    if (o.store !== undefined && typeof (o.store as Partial<RateLimitStore>).take !== 'function') {
+      throw invalidOption('store', 'must be a RateLimitStore', o.store);
+    }
+    this.#store = o.store ?? memoryRateLimitStore(maxKeys === undefined ? {} : { maxKeys });
+    this.#adaptive = o.adaptive === undefined ? undefined : adaptiveOf(o.adaptive, this.#rate);
+    this.#maxWaitMs = nonNegative('maxWaitMs', o.maxWaitMs ?? 0);
+    this.#clock = clockOption('clock', o.clock ?? systemClock);
+    this.#limit = { ratePerMs: this.#rate / this.#per, burst: this.#burst };
+  }
+
+  get rate(): number {
+    return this.#rate;
+  }
+
+  check(key: string = DEFAULT_KEY, cost = 1): RateDecision {
+    this.#checkKey(key);
+    if (!(cost > 0 && cost < Infinity)) throw invalidOption('cost', 'must be a number > 0', cost);
+    const waitMs = this.#store.take(key, cost, this.#limit, this.#clock.nowMs());
+    if (waitMs === 0) return ALLOWED;
+    if (rateLimitChannel.hasSubscribers) {
+      rateLimitChannel.publish({ event: 'limited', key, cost, retryAfterMs: waitMs });
+    }
+    return { allowed: false, retryAfterMs: waitMs };
+  }
+
+  async acquire(key: string = DEFAULT_KEY, options: AcquireOptions = {}): Promise<void> {
+    const o = optionsObject('options', options);
+    const signal = o.signal;
+    const maxWaitMs = nonNegative('maxWaitMs', o.maxWaitMs ?? 0);
+    const cost = o.cost ?? 1;
+    const deadlineMs = this.#clock.nowMs() + maxWaitMs;
+    for (;;) {
+      if (signal?.aborted) throw abortedError(signal);
+      const decision = this.check(key, cost);
+      if (decision.allowed) return;
+      const nowMs = this.#clock.nowMs();
+      if (nowMs + decision.retryAfterMs > deadlineMs) {
+        throw this.#limited(key, cost, decision.retryAfterMs);
+      }
+      try {
+        await this.#clock.sleep(decision.retryAfterMs, signal);
+      } catch {
+        throw abortedError(signal!);
+      }
+    }
+  }
+
+  available(key: string = DEFAULT_KEY): number {
+    this.#checkKey(key);
+    return this.#store.peek(key, this.#limit, this.#clock.nowMs());
+  }
+
+  reset(key?: string): void {
+    if (key === undefined) {
+      this.#store.clear();
+      return;
+    }
+    this.#checkKey(key);
+    this.#store.delete(key);
+  }
+
+  async execute<T>(fn: Operation<T>, options?: ExecuteOptions): Promise<T> {
+    const context = contextOf(options);
+    if (this.#maxWaitMs === 0) {
+      const decision = this.check();
+      if (!decision.allowed) throw this.#limited(DEFAULT_KEY, 1, decision.retryAfterMs);
+    } else {
+      await this.acquire(DEFAULT_KEY, this.#acquireOptions(context));
+    }
+    if (this.#adaptive === undefined) return fn(context);
+    return this.#observed(fn, context, this.#adaptive);
+  }
+
+  async executeResult<T>(fn: Operation<T>, options?: ExecuteOptions): Promise<Result<T, unknown>> {
+    if (this.#maxWaitMs === 0) {
+      // The cheap path: take the token here, so a refusal is returned without throwing.
+      const decision = this.check();
+      if (!decision.allowed) return err(this.#limited(DEFAULT_KEY, 1, decision.retryAfterMs));
+      return settle(this.#run(fn, options));
+    }
+    return settle(this.execute(fn, options));
+  }
+
+  record(outcome: { readonly ok: boolean; readonly durationMs?: number }): void {
+    const adaptive = this.#adaptive;
+    if (adaptive === undefined) return;
+    const slow = outcome.durationMs !== undefined && outcome.durationMs > adaptive.slowMs;
+    const next =
+      outcome.ok && !slow
+        ? Math.min(adaptive.maxRate, this.#rate + adaptive.increaseBy)
+        : Math.max(adaptive.minRate, this.#rate * adaptive.decreaseFactor);
+    if (next === this.#rate) return;
+    this.#rate = next;
+    this.#limit = { ratePerMs: next / this.#per, burst: this.#burst };
+    if (rateLimitChannel.hasSubscribers) {
+      rateLimitChannel.publish({ event: 'rate_changed', rate: next, per: this.#per });
+    }
+  }
+
+  /** Runs `fn` after a token was taken by the caller. */
+  async #run<T>(fn: Operation<T>, options: ExecuteOptions | undefined): Promise<T> {
+    const context = contextOf(options);
+    if (this.#adaptive === undefined) return fn(context);
+    return this.#observed(fn, context, this.#adaptive);
+  }
+
+  /** Runs `fn` and reports its outcome and duration to the adaptive mode. */
+  async #observed<T>(fn: Operation<T>, context: ExecuteContext, adaptive: Adaptive): Promise<T> {
+    const startMs = this.#clock.nowMs();
+    try {
+      const value = await fn(context);
+      this.record({ ok: true, durationMs: this.#clock.nowMs() - startMs });
+      return value;
+    } catch (error) {
+      const callerAborted =
+        context.signal?.aborted === true || hasCode(error, ResilienceErrors.aborted);
+      if (!callerAborted && (adaptive.isFailure?.(error) ?? true)) this.record({ ok: false });
+      throw error;
+    }
+  }
+
+  #acquireOptions(context: ExecuteContext): AcquireOptions {
+    return context.signal === undefined
+      ? { maxWaitMs: this.#maxWaitMs }
+      : { maxWaitMs: this.#maxWaitMs, signal: context.signal };
+  }
+
+  #checkKey(key: string): void {
+    if (typeof key !== 'string') throw invalidOption('key', 'must be a string', key);
+    if (key === DEFAULT_KEY) return;
+    if (!this.#keyed) throw invalidOption('key', 'keys need the keyed option', key);
+    if (isForbiddenKey(key)) throw invalidOption('key', 'must not be a forbidden key', key);
+  }
+
+  #limited(key: string, cost: number, retryAfterMs: number): FoundationError {
+    return new FoundationError(ResilienceErrors.rate_limited, 'Rate limit exceeded', {
+      context: {
+        ...(key !== DEFAULT_KEY && { key }),
+        cost,
+        ...(Number.isFinite(retryAfterMs) && { retryAfterMs }),
+        rate: this.#rate,
+        per: this.#per,
+      },
+    });
+  }
+}
+
+function adaptiveOf(options: AdaptiveOptions, rate: number): Adaptive {
+  const o = optionsObject('adaptive', options);
+  const minRate = positive('adaptive.minRate', o.minRate);
+  const maxRate = positive('adaptive.maxRate', o.maxRate ?? rate);
+  if (minRate > rate) throw invalidOption('adaptive.minRate', 'must be <= rate', minRate);
+  if (maxRate < rate) throw invalidOption('adaptive.maxRate', 'must be >= rate', maxRate);
+  const decreaseFactor = positive('adaptive.decreaseFactor', o.decreaseFactor ?? 0.5);
+  if (decreaseFactor >= 1) {
+    throw invalidOption('adaptive.decreaseFactor', 'must be > 0 and < 1', decreaseFactor);
+  }
+  return {
+    minRate,
+    maxRate,
+    increaseBy: positive('adaptive.increaseBy', o.increaseBy ?? maxRate / 100),
+    decreaseFactor,
+    slowMs: o.slowMs === undefined ? Infinity : positive('adaptive.slowMs', o.slowMs),
+    isFailure: optionalFunction('adaptive.isFailure', o.isFailure),
+  };
+}
+
+/**
+ * A token-bucket rate limiter: `rate` tokens per `per` ms with continuous, fractional refill
+ * and bursts up to `burst`; optional independent keys with bounded memory; an optional
+ * adaptive mode (AIMD within [minRate, maxRate]). As a policy, `execute` takes one token from
+ * the limiter's own bucket and refuses with 5102 `rate_limited` when there is none (or waits
+ * up to `maxWaitMs`).
+ *
+ * @throws FoundationError 3204 for invalid options.
+ * @example
+ * ```ts
+ * const perUser = rateLimiter({ rate: 10, per: 1_000, burst: 20, keyed: true });
+ * const decision = perUser.check(userId);
+ * if (!decision.allowed) reply.status(429).header('retry-after', Math.ceil(decision.retryAfterMs / 1000));
+ * ```
+ */
+export function rateLimiter(options: RateLimiterOptions): RateLimiter {
+  return new TokenBucketLimiter(options);
+}
+
+/**
+ * The seed's (ElixirScope's) default limits, as an example of named limiters: API calls 100
+ * per minute, database queries 500 per minute, file operations 10 per second.
+ *
+ * @example
+ * ```ts
+ * const apiCalls = rateLimiter(seedRateLimits.api_calls);
+ * ```
+ */
+export const seedRateLimits = Object.freeze({
+  api_calls: Object.freeze({ rate: 100, per: 60_000 }),
+  db_queries: Object.freeze({ rate: 500, per: 60_000 }),
+  file_operations: Object.freeze({ rate: 10, per: 1_000 }),
+});

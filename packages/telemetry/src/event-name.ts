@@ -1,0 +1,101 @@
+import { isForbiddenKey } from '@foundation/errors';
+import { inputError } from './codes.js';
+
+/** A telemetry event name: a list of segments, such as `['foundation', 'config', 'updated']`. */
+export type EventName = readonly string[];
+
+/** Numeric facts about an event, such as `{ durationNs: 1200 }`. Every value is a finite number. */
+export type Measurements = Readonly<Record<string, number>>;
+
+/** Non-numeric facts about an event: ids, names, results. */
+export type Metadata = Readonly<Record<string, unknown>>;
+
+/** The most segments an event name may have. */
+export const MAX_EVENT_NAME_SEGMENTS = 16;
+
+/**
+ * True when `name` is a valid event name: 1 to {@link MAX_EVENT_NAME_SEGMENTS} non-empty string
+ * segments, none of them `__proto__`, `constructor` or `prototype`. Cheap enough to run on every
+ * `execute`, so a bad name is refused even when nobody listens.
+ */
+export function isValidEventName(name: unknown): name is EventName {
+  if (!Array.isArray(name)) return false;
+  const length = name.length;
+  if (length === 0 || length > MAX_EVENT_NAME_SEGMENTS) return false;
+  for (let i = 0; i < length; i++) {
+    const segment: unknown = name[i];
+    if (typeof segment !== 'string' || segment.length === 0) return false;
+    if (segment === '__proto__' || segment === 'constructor' || segment === 'prototype')
+      return false;
+  }
+  return true;
+}
+
+/** Throws the FoundationError that says why `name` is not a valid event name. */
+export function invalidEventName(name: unknown, path = 'eventName'): never {
+  if (!Array.isArray(name)) {
+    throw inputError('invalid_input', path, 'an event name must be an array of string segments', {
+      received: typeof name,
+    });
+  }
+  if (name.length === 0 || name.length > MAX_EVENT_NAME_SEGMENTS) {
+    throw inputError(
+      'invalid_input',
+      path,
+      `an event name must have 1 to ${MAX_EVENT_NAME_SEGMENTS} segments`,
+      { segments: name.length },
+    );
+  }
+  const at = (name as unknown[]).findIndex(
+    (segment) => typeof segment !== 'string' || segment.length === 0 || isForbiddenKey(segment),
+  );
+  throw inputError(
+    'invalid_input',
+    `${path}[${at}]`,
+    'each segment must be a non-empty string other than __proto__, constructor and prototype',
+  );
+}
+
+/** Returns `name` when valid, a frozen copy, or throws {@link invalidEventName}'s error. */
+export function checkEventName(name: unknown, path = 'eventName'): EventName {
+  if (!isValidEventName(name)) invalidEventName(name, path);
+  return Object.freeze([...name]);
+}
+
+/**
+ * Throws unless every own enumerable value of `measurements` is a finite number (and no key is
+ * forbidden). Runs only when the event is dispatched to at least one handler.
+ */
+export function checkMeasurements(measurements: unknown): void {
+  if (typeof measurements !== 'object' || measurements === null || Array.isArray(measurements)) {
+    throw inputError('type_mismatch', 'measurements', 'measurements must be a plain object', {
+      received: measurements === null ? 'null' : typeof measurements,
+    });
+  }
+  for (const key in measurements) {
+    // An own `__proto__` key (as JSON.parse makes) is enumerated here too, and refused.
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
+      throw inputError('invalid_input', `measurements.${key}`, 'forbidden measurement key');
+    }
+    const value: unknown = (measurements as Record<string, unknown>)[key];
+    if (typeof value !== 'number' || value - value !== 0) badMeasurement(key, value);
+  }
+}
+
+function badMeasurement(key: string, value: unknown): never {
+  throw inputError(
+    'type_mismatch',
+    `measurements.${key}`,
+    'a measurement must be a finite number',
+    {
+      received: typeof value === 'number' ? String(value) : typeof value,
+    },
+  );
+}
+
+/** True when `name` starts with every segment of `prefix`. */
+export function hasPrefix(name: EventName, prefix: EventName): boolean {
+  if (prefix.length > name.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (name[i] !== prefix[i]) return false;
+  return true;
+}

@@ -1,0 +1,112 @@
+import type { Clock } from '@foundation/core';
+import { currentContext, currentCorrelationId, serializeError } from '@foundation/errors';
+import { pino, type DestinationStream, type Level, type Logger } from 'pino';
+import { inputError } from './codes.js';
+import { spanStorage } from './span-context.js';
+
+/** Options for {@link createLogger}. */
+export interface LoggerOptions {
+  /** The lowest level written: `trace` … `fatal`, or `silent`. Default `info`. */
+  readonly level?: Level | 'silent';
+  /** Bound as `name` on every line. */
+  readonly name?: string;
+  /** Bound as `package` on every line (child loggers usually set it instead). */
+  readonly package?: string;
+  /**
+   * Paths whose values are replaced by `[REDACTED]`, in pino's path syntax (`password`,
+   * `db.password`, `headers["x-api-key"]`, `*.token`). The config package's secret paths fit.
+   */
+  readonly redact?: readonly string[];
+  /**
+   * Where lines go. Default: stdout through an asynchronous `pino.destination`, which pino
+   * flushes synchronously when the process exits. Any stream with `write(line)` works.
+   */
+  readonly destination?: DestinationStream;
+  /** Take line timestamps from this clock's `wallMs`. Default: pino's own (`Date.now`). */
+  readonly clock?: Clock;
+}
+
+/** The placeholder written in place of a redacted value. */
+export const REDACTED = '[REDACTED]';
+
+const LEVELS: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+const NO_CONTEXT = Object.freeze({});
+
+/** Adds the current ErrorContext's correlation id and operation, and the current span id. */
+function contextFields(): object {
+  const correlationId = currentCorrelationId();
+  const span = spanStorage.getStore();
+  if (correlationId === undefined && span === undefined) return NO_CONTEXT;
+  return {
+    ...(correlationId !== undefined && { correlationId, operation: currentContext()?.operation }),
+    ...(span && { spanId: span.spanId }),
+  };
+}
+
+function mergeContext(mergeObject: object, mixinObject: object): object {
+  // The shared empty object must never be written to; what the caller logged wins over context.
+  return mixinObject === NO_CONTEXT ? mergeObject : Object.assign(mixinObject, mergeObject);
+}
+
+function checkRedactPaths(paths: unknown): string[] {
+  if (paths === undefined) return [];
+  if (!Array.isArray(paths)) {
+    throw inputError('invalid_input', 'redact', 'redact must be an array of paths');
+  }
+  paths.forEach((path: unknown, i) => {
+    if (typeof path !== 'string' || path.length === 0) {
+      throw inputError('invalid_input', `redact[${i}]`, 'a redact path must be a non-empty string');
+    }
+  });
+  return paths as string[];
+}
+
+/**
+ * Creates a pino logger for Foundation: errors (under `err` or `error`) written with the errors
+ * package's lossless serializer, the correlation id, operation and span id of the current flow
+ * on every line, and the given secret paths redacted. No line is lost: pino flushes the
+ * destination synchronously after every `fatal` line (when the destination can, as
+ * `pino.destination` can), and the default destination is flushed synchronously at exit. Use `logger.child({ package: 'config' })` for a package's logger.
+ *
+ * @throws FoundationError `invalid_input` for an unknown level or a malformed redact path.
+ * @example
+ * ```ts
+ * const logger = createLogger({ name: 'api', redact: ['password', 'db.password'] });
+ * logger.child({ package: 'orders' }).info({ orderId }, 'order created');
+ * ```
+ */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const paths = checkRedactPaths(options.redact);
+  const level = options.level ?? 'info';
+  if (!LEVELS.includes(level)) {
+    throw inputError('invalid_input', 'level', `level must be one of ${LEVELS.join(', ')}`);
+  }
+  const ownDestination = options.destination
+    ? undefined
+    : pino.destination({ dest: 1, sync: false });
+  const destination = options.destination ?? ownDestination!;
+  const clock = options.clock;
+  const base: Record<string, unknown> = {};
+  if (options.name !== undefined) base.name = options.name;
+  if (options.package !== undefined) base.package = options.package;
+  try {
+    return pino(
+      {
+        level,
+        base,
+        serializers: { err: serializeError, error: serializeError },
+        ...(paths.length > 0 && { redact: { paths, censor: REDACTED } }),
+        mixin: contextFields,
+        mixinMergeStrategy: mergeContext,
+        ...(clock && { timestamp: () => `,"time":${clock.wallMs()}` }),
+      },
+      destination,
+    );
+  } catch (error) {
+    ownDestination?.destroy();
+    // pino validates redact paths when it compiles them; say which rule broke, and where.
+    throw inputError('invalid_input', 'redact', 'each redact path must be valid pino path syntax', {
+      detail: error instanceof Error ? error.message : String(error),
+    });
+  }
+}

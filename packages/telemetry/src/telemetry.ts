@@ -1,0 +1,436 @@
+import { generateId, systemClock, type Clock } from '@foundation/core';
+import { currentCorrelationId, FoundationError } from '@foundation/errors';
+import { inputError, TelemetryErrorCodes } from './codes.js';
+import { telemetryChannels } from './diagnostics.js';
+import {
+  checkEventName,
+  checkMeasurements,
+  hasPrefix,
+  invalidEventName,
+  isValidEventName,
+  type EventName,
+  type Measurements,
+  type Metadata,
+} from './event-name.js';
+import { MetricsRegistry } from './metrics/registry.js';
+import { spanStorage, type SpanInfo } from './span-context.js';
+
+/** Receives the events it is attached to. Dispatch is synchronous, on the caller's stack. */
+export type Handler = (
+  eventName: EventName,
+  measurements: Measurements,
+  metadata: Metadata,
+) => void;
+
+/**
+ * What happens to a handler that throws: `detach` (the default, the Erlang rule) removes it
+ * under its id from every event; `keep` leaves it attached. The failure is reported either way.
+ */
+export type FailurePolicy = 'detach' | 'keep';
+
+/** Options for {@link Telemetry.attach}. */
+export interface AttachOptions {
+  /** What to do when the handler throws. Default `detach`. */
+  readonly onError?: FailurePolicy;
+}
+
+/** One attached handler, as {@link Telemetry.listHandlers} reports it. */
+export interface HandlerInfo {
+  /** The id it was attached under. */
+  readonly id: string;
+  /** The event it receives. */
+  readonly eventName: EventName;
+  /** Its failure policy. */
+  readonly onError: FailurePolicy;
+}
+
+/** Where telemetry reports failures; a pino logger fits. */
+export interface TelemetryLogger {
+  /** Logs a warning. */
+  warn(obj: object, msg: string): void;
+  /** Logs an error. */
+  error(obj: object, msg: string): void;
+}
+
+/** Options for {@link createTelemetry}. */
+export interface TelemetryOptions {
+  /** The clock for spans and uptime. Default `systemClock`. */
+  readonly clock?: Clock;
+  /** Where handler failures (and monitor warnings) are logged. Default: not logged. */
+  readonly logger?: TelemetryLogger;
+  /** Cap on label combinations per metric. Default 1000. */
+  readonly maxSeriesPerMetric?: number;
+}
+
+/** The event emitted when a handler throws: metadata `{ handlerId, eventName, error, policy }`. */
+export const HANDLER_FAILURE_EVENT: EventName = Object.freeze(['telemetry', 'handler', 'failure']);
+
+/** The event emitted the first time a metric overflows its label cap: metadata `{ metric, labels }`. */
+export const LABEL_OVERFLOW_EVENT: EventName = Object.freeze([
+  'telemetry',
+  'metrics',
+  'label_overflow',
+]);
+
+interface Attached extends HandlerInfo {
+  readonly handler: Handler;
+}
+
+/** A node of the handler tree: one level per event-name segment. */
+interface Node {
+  handlers: readonly Attached[];
+  readonly children: Map<string, Node>;
+}
+
+/** @internal The three event names a span emits. */
+export interface SpanNames {
+  readonly base: EventName;
+  readonly start: EventName;
+  readonly stop: EventName;
+  readonly exception: EventName;
+}
+
+/** @internal Precomputes the names a span of `eventName` emits. */
+export function spanNames(eventName: EventName): SpanNames {
+  const base = checkEventName(eventName);
+  const suffixed = (suffix: string): EventName => Object.freeze([...base, suffix]);
+  return {
+    base,
+    start: suffixed('start'),
+    stop: suffixed('stop'),
+    exception: suffixed('exception'),
+  };
+}
+
+const EMPTY: Metadata = Object.freeze({});
+// A cache key no event name can equal: its one segment is a private symbol.
+const NO_NAME = [Symbol('no event')] as unknown as EventName;
+const NO_HANDLERS: readonly Attached[] = Object.freeze([]);
+
+/** True when `name` is an array with the same segments as `cached` (a valid, non-empty name). */
+function sameName(name: EventName, cached: EventName): boolean {
+  const length = cached.length;
+  if (!Array.isArray(name) || name.length !== length) return false;
+  for (let i = 0; i < length; i++) if (name[i] !== cached[i]) return false;
+  return true;
+}
+const POLICIES: readonly FailurePolicy[] = ['detach', 'keep'];
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/**
+ * The :telemetry-style event bus plus a metrics registry. Handlers attach to exact event
+ * names; `execute` calls them synchronously, and returns at once when none is attached. A
+ * handler that throws never reaches the caller.
+ */
+export class Telemetry {
+  /** The metrics registry of this instance. */
+  readonly metrics: MetricsRegistry;
+  /** The clock spans are timed with. */
+  readonly clock: Clock;
+  #logger: TelemetryLogger | undefined;
+  readonly #root: Node = { handlers: [], children: new Map() };
+  readonly #byId = new Map<string, Attached[]>();
+  #attachedCount = 0;
+  #cachedName: EventName = NO_NAME;
+  #cachedHandlers: readonly Attached[] = NO_HANDLERS;
+  #reportingFailure = false;
+  readonly #spanNameCache = new WeakMap<EventName, SpanNames>();
+
+  /** Creates an isolated instance (see also {@link createTelemetry}). */
+  constructor(options: TelemetryOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.#logger = options.logger;
+    this.metrics = new MetricsRegistry({
+      clock: this.clock,
+      ...(options.maxSeriesPerMetric !== undefined && {
+        maxSeriesPerMetric: options.maxSeriesPerMetric,
+      }),
+      onOverflow: (metric, labels) => {
+        if (telemetryChannels.labelOverflow.hasSubscribers) {
+          telemetryChannels.labelOverflow.publish({ metric, labels });
+        }
+        this.#logger?.warn({ metric }, 'metric label combinations overflowed the cap');
+        this.execute(LABEL_OVERFLOW_EVENT, { count: 1 }, { metric, labels });
+      },
+    });
+  }
+
+  /** The logger failures are reported to, if any. */
+  get logger(): TelemetryLogger | undefined {
+    return this.#logger;
+  }
+
+  /** Sets (or with undefined, removes) the logger failures are reported to. */
+  setLogger(logger: TelemetryLogger | undefined): void {
+    this.#logger = logger;
+  }
+
+  /**
+   * Emits an event to the handlers attached to exactly `eventName`. The name is always checked;
+   * measurements (finite numbers only) are checked when at least one handler receives them.
+   *
+   * @throws FoundationError `invalid_input` / `type_mismatch` for a bad name or measurement.
+   */
+  execute(eventName: EventName, measurements: Measurements, metadata?: Metadata): void {
+    // The last name dispatched (validated, with its handlers) is cached: a repeated event costs
+    // a few string comparisons, and nothing more when no handler listens.
+    const handlers = sameName(eventName, this.#cachedName)
+      ? this.#cachedHandlers
+      : this.#resolve(eventName);
+    // Kept out of line so this method stays small enough to inline at call sites.
+    if (handlers.length !== 0) this.#dispatch(handlers, eventName, measurements, metadata ?? EMPTY);
+  }
+
+  #dispatch(
+    handlers: readonly Attached[],
+    eventName: EventName,
+    measurements: Measurements,
+    metadata: Metadata,
+  ): void {
+    checkMeasurements(measurements);
+    for (const attached of handlers) {
+      try {
+        attached.handler(eventName, measurements, metadata);
+      } catch (error) {
+        this.#handlerFailed(attached, eventName, error);
+      }
+    }
+  }
+
+  /**
+   * Attaches `handler` under `id` to one event.
+   *
+   * @throws FoundationError `telemetry_handler_exists` when `id` is already attached.
+   */
+  attach(id: string, eventName: EventName, handler: Handler, options: AttachOptions = {}): void {
+    this.attachMany(id, [eventName], handler, options);
+  }
+
+  /**
+   * Attaches `handler` under `id` to several events at once (all or nothing). Detaching the
+   * id removes it from all of them.
+   *
+   * @throws FoundationError `telemetry_handler_exists` when `id` is already attached.
+   */
+  attachMany(
+    id: string,
+    eventNames: readonly EventName[],
+    handler: Handler,
+    options: AttachOptions = {},
+  ): void {
+    if (typeof id !== 'string' || id.length === 0) {
+      throw inputError('invalid_input', 'id', 'a handler id must be a non-empty string');
+    }
+    if (typeof handler !== 'function') {
+      throw inputError('type_mismatch', 'handler', 'a handler must be a function');
+    }
+    const onError = options.onError ?? 'detach';
+    if (!POLICIES.includes(onError)) {
+      throw inputError('invalid_input', 'options.onError', "onError must be 'detach' or 'keep'");
+    }
+    if (!Array.isArray(eventNames) || eventNames.length === 0) {
+      throw inputError('invalid_input', 'eventNames', 'give at least one event name');
+    }
+    const names = eventNames.map((name, i) => checkEventName(name, `eventNames[${i}]`));
+    if (this.#byId.has(id)) {
+      throw new FoundationError(
+        TelemetryErrorCodes.telemetry_handler_exists,
+        `a handler with id '${id}' is already attached`,
+        { context: { path: 'id', rule: 'handler ids are unique', id } },
+      );
+    }
+    const unique = new Map(names.map((name) => [name.join('\u0000'), name]));
+    const entries = [...unique.values()].map((eventName): Attached =>
+      Object.freeze({ id, eventName, onError, handler }),
+    );
+    for (const entry of entries) {
+      const node = this.#node(entry.eventName, true)!;
+      node.handlers = [...node.handlers, entry];
+    }
+    this.#byId.set(id, entries);
+    this.#attachedCount += entries.length;
+    this.#cachedName = NO_NAME;
+  }
+
+  /** Detaches the handler attached under `id`; returns whether there was one. */
+  detach(id: string): boolean {
+    const entries = this.#byId.get(id);
+    if (!entries) return false;
+    this.#byId.delete(id);
+    this.#attachedCount -= entries.length;
+    this.#cachedName = NO_NAME;
+    for (const entry of entries) {
+      const node = this.#node(entry.eventName, false)!;
+      // A new array each time, so a dispatch in progress keeps its own list.
+      node.handlers = node.handlers.filter((h) => h !== entry);
+    }
+    return true;
+  }
+
+  /** The handlers attached to events whose name starts with `prefix` (all of them by default). */
+  listHandlers(prefix: EventName = []): HandlerInfo[] {
+    if (!Array.isArray(prefix) || prefix.some((s) => typeof s !== 'string')) {
+      throw inputError('invalid_input', 'prefix', 'a prefix must be an array of strings');
+    }
+    const found: HandlerInfo[] = [];
+    for (const entries of this.#byId.values()) {
+      for (const { id, eventName, onError } of entries) {
+        if (hasPrefix(eventName, prefix)) found.push({ id, eventName, onError });
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Runs `fn` (sync or async) as a span: emits `[...eventName, 'start']`, then `'stop'` with
+   * `durationNs`, or `'exception'` with `durationNs` and the error (which is rethrown). Metadata
+   * gains `spanId`, `parentSpanId` (the enclosing span, across `await`) and the correlation id
+   * of the current ErrorContext. Returns what `fn` returns, unchanged (a promise stays a promise).
+   */
+  span<T>(eventName: EventName, metadata: Metadata, fn: () => T): T {
+    if (!isValidEventName(eventName)) invalidEventName(eventName);
+    let names = this.#spanNameCache.get(eventName);
+    // The cache is keyed by the array; one changed since it was cached is looked up again.
+    if (!names || !sameName(eventName, names.base)) {
+      names = spanNames(eventName);
+      this.#spanNameCache.set(eventName, names);
+    }
+    return this.runSpan(names, metadata, fn);
+  }
+
+  /** The seed's `measure_event`: {@link Telemetry.span} under its old name. */
+  measureEvent<T>(eventName: EventName, metadata: Metadata, fn: () => T): T {
+    return this.span(eventName, metadata, fn);
+  }
+
+  /** The seed's `emit_counter`: emits `eventName` with `{ count: 1 }`. */
+  emitCounter(eventName: EventName, metadata: Metadata = EMPTY): void {
+    this.execute(eventName, { count: 1 }, metadata);
+  }
+
+  /** The seed's `emit_gauge`: emits `eventName` with `{ value }`. */
+  emitGauge(eventName: EventName, value: number, metadata: Metadata = EMPTY): void {
+    this.execute(eventName, { value }, metadata);
+  }
+
+  /** @internal Runs a span with precomputed names (used by `span` and `instrument`). */
+  runSpan<T>(names: SpanNames, metadata: Metadata, fn: () => T): T {
+    if (typeof fn !== 'function') throw inputError('type_mismatch', 'fn', 'fn must be a function');
+    const parent = spanStorage.getStore();
+    const info: SpanInfo = {
+      spanId: generateId(),
+      parentSpanId: parent?.spanId,
+      eventName: names.base,
+    };
+    const correlationId = currentCorrelationId();
+    const meta: Metadata = {
+      ...metadata,
+      spanId: info.spanId,
+      ...(parent && { parentSpanId: parent.spanId }),
+      ...(correlationId !== undefined && { correlationId }),
+    };
+    const clock = this.clock;
+    const startNs = clock.nowNs();
+    return spanStorage.run(info, () => {
+      this.execute(names.start, { monotonicTimeNs: startNs, systemTimeMs: clock.wallMs() }, meta);
+      const fail = (error: unknown): void => {
+        const nowNs = clock.nowNs();
+        this.execute(
+          names.exception,
+          { durationNs: nowNs - startNs, monotonicTimeNs: nowNs },
+          { ...meta, kind: 'error', error },
+        );
+      };
+      const succeed = (): void => {
+        const nowNs = clock.nowNs();
+        this.execute(names.stop, { durationNs: nowNs - startNs, monotonicTimeNs: nowNs }, meta);
+      };
+      let result: T;
+      try {
+        result = fn();
+      } catch (error) {
+        fail(error);
+        throw error;
+      }
+      if (!isThenable(result)) {
+        succeed();
+        return result;
+      }
+      return Promise.resolve(result).then(
+        (value) => {
+          succeed();
+          return value;
+        },
+        (error: unknown) => {
+          fail(error);
+          throw error;
+        },
+      ) as T;
+    });
+  }
+
+  /** Validates a name not in the cache, finds its handlers and caches both. */
+  #resolve(eventName: EventName): readonly Attached[] {
+    if (!isValidEventName(eventName)) invalidEventName(eventName);
+    const handlers =
+      this.#attachedCount === 0
+        ? NO_HANDLERS
+        : (this.#node(eventName, false)?.handlers ?? NO_HANDLERS);
+    this.#cachedName = eventName.slice();
+    this.#cachedHandlers = handlers;
+    return handlers;
+  }
+
+  #node(eventName: EventName, create: boolean): Node | undefined {
+    let node = this.#root;
+    for (const segment of eventName) {
+      let child = node.children.get(segment);
+      if (!child) {
+        if (!create) return undefined;
+        child = { handlers: [], children: new Map() };
+        node.children.set(segment, child);
+      }
+      node = child;
+    }
+    return node;
+  }
+
+  #handlerFailed(attached: Attached, eventName: EventName, error: unknown): void {
+    const { id: handlerId, onError: policy } = attached;
+    if (policy === 'detach') this.detach(handlerId);
+    if (telemetryChannels.handlerFailed.hasSubscribers) {
+      telemetryChannels.handlerFailed.publish({ handlerId, eventName, error, policy });
+    }
+    try {
+      this.#logger?.error(
+        { err: error, handlerId, eventName: eventName.join('.'), policy },
+        policy === 'detach'
+          ? 'telemetry handler failed and was detached'
+          : 'telemetry handler failed',
+      );
+    } catch {
+      // A broken logger must not turn a handler failure into a caller failure.
+    }
+    // A failure while reporting a failure is logged but not reported again, so a kept handler
+    // on the failure event that always throws cannot recurse forever.
+    if (this.#reportingFailure) return;
+    this.#reportingFailure = true;
+    try {
+      this.execute(HANDLER_FAILURE_EVENT, { count: 1 }, { handlerId, eventName, error, policy });
+    } finally {
+      this.#reportingFailure = false;
+    }
+  }
+}
+
+/** Creates an isolated telemetry instance (its own handlers and metrics), for tests or libraries. */
+export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
+  return new Telemetry(options);
+}
