@@ -1,0 +1,11 @@
+import { defineConfig } from 'tsup';
+
+// The playground is an application: one ESM bundle per entry, dependencies left external.
+export default defineConfig({
+  entry: ['src/workflow.ts'],
+  format: ['esm'],
+  target: 'node20',
+  platform: 'node',
+  sourcemap: true,
+  clean: true,
+});

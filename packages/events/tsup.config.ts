@@ -1,0 +1,3 @@
+import { foundationTsup } from '@foundation/tsup-config';
+
+export default foundationTsup();
