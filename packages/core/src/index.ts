@@ -60,3 +60,4 @@ export {
   type ShutdownReport,
 } from './lifecycle.js';
 export { LifecycleError } from './lifecycle-error.js';
+export { TIMED_OUT, within } from './within.js';

@@ -2,6 +2,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { HealthReport, HealthStatus, Service } from './interfaces.js';
 import { checkConformance, ServiceDescriptor } from './interfaces.js';
 import { LifecycleError } from './lifecycle-error.js';
+import { TIMED_OUT, within } from './within.js';
 
 /** Where a service (or the whole foundation) is in its lifecycle. */
 export type LifecycleState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
@@ -113,28 +114,6 @@ function summarize(error: unknown): ErrorSummary {
   return { name: 'NonError', message: String(error) };
 }
 
-// A symbol, not a string, so no value a service returns can be mistaken for a timeout.
-const TIMED_OUT: unique symbol = Symbol('timed out');
-
-/** Races `work` against a timer; resolves to `TIMED_OUT` if the timer wins. */
-async function within<T>(
-  work: Promise<T>,
-  ms: number,
-  clock: Clock,
-): Promise<T | typeof TIMED_OUT> {
-  let timer: { cancel(): void } | undefined;
-  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = clock.setTimeout(() => {
-      resolve(TIMED_OUT);
-    }, ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    timer?.cancel();
-  }
-}
-
 /** A health report a service returned, if it has a known status; anything else is refused. */
 function isHealthReport(value: unknown): value is HealthReport {
   return (
@@ -231,7 +210,7 @@ export function createFoundation(options: FoundationOptions): Foundation {
       const { name } = entry.service;
       entry.state = 'stopping';
       try {
-        const outcome = await within(Promise.resolve(entry.service.stop()), stopTimeoutMs, clock);
+        const outcome = await within(() => entry.service.stop(), stopTimeoutMs, clock);
         if (outcome === TIMED_OUT) {
           entry.state = 'failed';
           entry.lastError = { name: 'StopTimeout', message: `stop exceeded ${stopTimeoutMs} ms` };
@@ -263,7 +242,7 @@ export function createFoundation(options: FoundationOptions): Foundation {
         try {
           signal?.throwIfAborted();
           const outcome = await within(
-            Promise.resolve().then(() => entry.service.start(controller.signal)),
+            () => entry.service.start(controller.signal),
             startTimeoutMs,
             clock,
           );
@@ -300,11 +279,7 @@ export function createFoundation(options: FoundationOptions): Foundation {
       return { status: 'unhealthy', message: `service is ${entry.state}` };
     }
     try {
-      const outcome = await within(
-        Promise.resolve().then(() => entry.service.health()),
-        healthTimeoutMs,
-        clock,
-      );
+      const outcome = await within(() => entry.service.health(), healthTimeoutMs, clock);
       if (outcome === TIMED_OUT) {
         const message = `health check exceeded ${healthTimeoutMs} ms`;
         entry.lastError = { name: 'HealthTimeout', message };

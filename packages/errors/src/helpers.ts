@@ -1,6 +1,7 @@
 import { err, ok, type Result } from '@foundation/core';
 import { getErrorCode, type ErrorCode, type ErrorCodeName } from './codes.js';
 import { FoundationError, type FoundationErrorOptions } from './foundation-error.js';
+import { readString } from './json-safe.js';
 
 /**
  * Wraps any error in a FoundationError of `code`, keeping it as the `cause`. The correlation id
@@ -84,15 +85,6 @@ function readFields(error: Error): { code?: unknown; codeName?: unknown; service
     return { code, codeName, service };
   } catch {
     return {};
-  }
-}
-
-function readString(read: () => unknown): string | undefined {
-  try {
-    const value = read();
-    return typeof value === 'string' ? value : undefined;
-  } catch {
-    return undefined;
   }
 }
 

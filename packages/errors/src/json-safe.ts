@@ -73,3 +73,13 @@ function convert(value: unknown, depth: number, seen: WeakSet<object>): unknown 
 export function jsonText(value: unknown, space?: number): string | undefined {
   return JSON.stringify(value, null, space);
 }
+
+/** Reads a string through a getter that may throw or return anything; undefined otherwise. */
+export function readString(read: () => unknown): string | undefined {
+  try {
+    const value = read();
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -7,7 +7,7 @@ import {
   FoundationError,
   type FoundationErrorOptions,
 } from './foundation-error.js';
-import { isForbiddenKey, jsonText, toJsonSafe } from './json-safe.js';
+import { isForbiddenKey, jsonText, readString, toJsonSafe } from './json-safe.js';
 
 /** The JSON form of an error (format version 1), as {@link serializeError} makes it. */
 export interface SerializedError {
@@ -187,15 +187,6 @@ function extraProps(error: Error): Record<string, unknown> | undefined {
     if (value !== undefined) (props ??= {})[key] = value;
   }
   return props;
-}
-
-function readString(read: () => unknown): string | undefined {
-  try {
-    const value = read();
-    return typeof value === 'string' ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function describe(value: unknown): string {

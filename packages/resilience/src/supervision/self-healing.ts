@@ -1,6 +1,7 @@
-import { channel } from 'node:diagnostics_channel';
 import {
   systemClock,
+  TIMED_OUT,
+  within,
   type Clock,
   type HealthReport,
   type HealthStatus,
@@ -25,9 +26,8 @@ import {
   invalidSpec,
   requireClock,
 } from './validation.js';
-import { describeReason, TIMED_OUT, within } from './within.js';
-
-const selfHealingChannel = channel('foundation:resilience:self-healing');
+import { describeReason } from './describe-reason.js';
+import { EventFeed } from './event-feed.js';
 
 /** What a check may return: `false` or an `unhealthy` report fail; anything else passes. */
 export type CheckResult = boolean | undefined | HealthReport;
@@ -219,7 +219,7 @@ export class SelfHealing implements Service {
   readonly #checks: CheckRuntime[];
   #state: LifecycleState = 'idle';
   #run = new AbortController();
-  readonly #listeners = new Set<(event: SelfHealingEvent) => void>();
+  readonly #feed = new EventFeed<SelfHealingEvent>('foundation:resilience:self-healing');
 
   /**
    * Creates the service (nothing runs until `start`).
@@ -347,10 +347,7 @@ export class SelfHealing implements Service {
    * A listener that throws is ignored. Returns the unsubscribe function.
    */
   subscribe(listener: (event: SelfHealingEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => {
-      this.#listeners.delete(listener);
-    };
+    return this.#feed.subscribe(listener);
   }
 
   #find(name: string): CheckRuntime {
@@ -437,7 +434,7 @@ export class SelfHealing implements Service {
       lastError: error ?? before.lastError,
     };
     if (counters.status !== before.status) {
-      this.#emit(() => ({
+      this.#feed.emit(() => ({
         type: 'check_status_changed',
         service: this.name,
         check: spec.name,
@@ -487,7 +484,7 @@ export class SelfHealing implements Service {
       run.removeEventListener('abort', forward);
     }
     runtime.state = { ...runtime.state, heals: runtime.state.heals + 1, lastHealError: failure };
-    this.#emit(() => ({
+    this.#feed.emit(() => ({
       type: 'heal_attempted',
       service: this.name,
       check: spec.name,
@@ -495,19 +492,6 @@ export class SelfHealing implements Service {
       error: failure,
       atMs: this.#clock.nowMs(),
     }));
-  }
-
-  #emit(build: () => SelfHealingEvent): void {
-    if (!selfHealingChannel.hasSubscribers && this.#listeners.size === 0) return;
-    const event = build();
-    if (selfHealingChannel.hasSubscribers) selfHealingChannel.publish(event);
-    for (const listener of [...this.#listeners]) {
-      try {
-        listener(event);
-      } catch {
-        // A listener's failure must not stop the checks.
-      }
-    }
   }
 }
 

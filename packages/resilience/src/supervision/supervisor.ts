@@ -1,7 +1,8 @@
-import { channel } from 'node:diagnostics_channel';
 import {
   abortReason,
   systemClock,
+  TIMED_OUT,
+  within,
   type Clock,
   type HealthReport,
   type HealthStatus,
@@ -34,9 +35,8 @@ import {
   requireUnique,
   requireClock,
 } from './validation.js';
-import { describeReason, TIMED_OUT, within } from './within.js';
-
-const supervisorChannel = channel('foundation:resilience:supervisor');
+import { describeReason } from './describe-reason.js';
+import { EventFeed } from './event-feed.js';
 
 /** The exits a child causes itself (a shutdown is the supervisor's doing). */
 type EndKind = Exclude<ChildExitKind, 'shutdown'>;
@@ -122,7 +122,7 @@ export class Supervisor implements Service, CrashReporter {
   #stopping: Promise<void> | undefined;
   #totalRestarts = 0;
   readonly #backoffTimers = new Set<Timer>();
-  readonly #listeners = new Set<(event: SupervisorEvent) => void>();
+  readonly #feed = new EventFeed<SupervisorEvent>('foundation:resilience:supervisor');
   readonly #crashListeners = new Set<(reason: unknown) => void>();
 
   /**
@@ -380,10 +380,7 @@ export class Supervisor implements Service, CrashReporter {
    * A listener that throws is ignored. Returns the unsubscribe function.
    */
   subscribe(listener: (event: SupervisorEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => {
-      this.#listeners.delete(listener);
-    };
+    return this.#feed.subscribe(listener);
   }
 
   /**
@@ -544,7 +541,7 @@ export class Supervisor implements Service, CrashReporter {
           this.#pollHealth(record, incarnation);
         }, intervalMs);
       }
-      this.#emit(() => ({
+      this.#feed.emit(() => ({
         type: 'child_started',
         supervisor: this.name,
         childId: spec.id,
@@ -637,7 +634,7 @@ export class Supervisor implements Service, CrashReporter {
         },
       );
       record.lastStopError = error;
-      this.#emit(() => ({
+      this.#feed.emit(() => ({
         type: 'child_stop_timeout',
         supervisor: this.name,
         childId: spec.id,
@@ -676,7 +673,7 @@ export class Supervisor implements Service, CrashReporter {
   }
 
   #emitExit(record: ChildRecord, exit: ChildExit): void {
-    this.#emit(() => ({
+    this.#feed.emit(() => ({
       type: 'child_exited',
       supervisor: this.name,
       childId: record.spec.id,
@@ -772,7 +769,7 @@ export class Supervisor implements Service, CrashReporter {
         return;
       }
       const atMs = this.#clock.nowMs();
-      this.#emit(() => ({
+      this.#feed.emit(() => ({
         type: 'child_restarted',
         supervisor: this.name,
         childId: record.spec.id,
@@ -805,7 +802,7 @@ export class Supervisor implements Service, CrashReporter {
     await this.#stopAll();
     this.#state = 'failed';
     this.#failure = error;
-    this.#emit(() => ({
+    this.#feed.emit(() => ({
       type: 'escalated',
       supervisor: this.name,
       error,
@@ -816,20 +813,6 @@ export class Supervisor implements Service, CrashReporter {
         listener(error);
       } catch {
         // A listener's failure must not stop the escalation from reaching the others.
-      }
-    }
-  }
-
-  /** Builds and delivers an event, only when someone listens. */
-  #emit(build: () => SupervisorEvent): void {
-    if (!supervisorChannel.hasSubscribers && this.#listeners.size === 0) return;
-    const event = build();
-    if (supervisorChannel.hasSubscribers) supervisorChannel.publish(event);
-    for (const listener of [...this.#listeners]) {
-      try {
-        listener(event);
-      } catch {
-        // A listener's failure must not break supervision.
       }
     }
   }

@@ -64,11 +64,8 @@ export class Counter extends Metric<CounterSeries> {
   /** The counter's current state. */
   snapshot(): CounterSnapshot {
     return {
-      name: this.name,
+      ...this.snapshotHeader(),
       kind: this.kind,
-      help: this.help,
-      labelNames: this.labelNames,
-      overflowCount: this.overflowCount,
       series: this.allSeries().map((s) => ({ labels: s.labels, value: s.value })),
     };
   }

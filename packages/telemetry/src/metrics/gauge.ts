@@ -96,11 +96,8 @@ export class Gauge extends Metric<GaugeSeries> {
   /** The gauge's current state. */
   snapshot(): GaugeSnapshot {
     return {
-      name: this.name,
+      ...this.snapshotHeader(),
       kind: this.kind,
-      help: this.help,
-      labelNames: this.labelNames,
-      overflowCount: this.overflowCount,
       series: this.allSeries().map((s) => ({ labels: s.labels, value: s.value })),
     };
   }

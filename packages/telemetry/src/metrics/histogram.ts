@@ -182,11 +182,8 @@ export class Histogram extends Metric<HistogramSeries> {
   /** The histogram's current state. */
   snapshot(): HistogramSnapshot {
     return {
-      name: this.name,
+      ...this.snapshotHeader(),
       kind: this.kind,
-      help: this.help,
-      labelNames: this.labelNames,
-      overflowCount: this.overflowCount,
       bucketBounds: this.buckets,
       series: this.allSeries().map((s) => s.snapshot()),
     };

@@ -102,6 +102,21 @@ export abstract class Metric<S extends Series> {
     return this.#overflowCount;
   }
 
+  /** The fields every metric's snapshot starts with. */
+  protected snapshotHeader(): {
+    name: string;
+    help: string;
+    labelNames: readonly string[];
+    overflowCount: number;
+  } {
+    return {
+      name: this.name,
+      help: this.help,
+      labelNames: this.labelNames,
+      overflowCount: this.#overflowCount,
+    };
+  }
+
   /** Zeroes every series (they stay registered, and bound series stay valid). */
   reset(): void {
     for (const series of this.allSeries()) series.reset();
