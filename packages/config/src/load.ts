@@ -5,7 +5,7 @@
  */
 import { isPlainObject, toPlainData, type DataLimits } from './plain-data.js';
 import { OriginMap, type ConfigOrigin } from './origins.js';
-import { dataRuleCode, type ConfigProblem } from './problems.js';
+import { dataProblem, type ConfigProblem } from './problems.js';
 import type { SchemaNode } from './schema-tree.js';
 import { envName, readEnv, type EnvSource } from './sources/env.js';
 import { parseFileText, type FileRead, type FileSource } from './sources/files.js';
@@ -34,21 +34,6 @@ export interface LayerInputs {
 
 function join(prefix: string, key: string): string {
   return prefix === '' ? key : `${prefix}.${key}`;
-}
-
-function dataProblem(
-  problems: ConfigProblem[],
-  origin: ConfigOrigin,
-  base: string,
-  problem: { at: string; rule: string; message: string },
-): void {
-  problems.push({
-    path: problem.at === '' ? base : join(base, problem.at),
-    rule: problem.rule,
-    codeName: dataRuleCode(problem.rule),
-    message: problem.message,
-    origin,
-  });
 }
 
 /** Deep-merges `source` into `target` (arrays and leaves replace), recording origins. */
@@ -99,7 +84,7 @@ export function layerSources(inputs: LayerInputs): Layered {
   const problems: ConfigProblem[] = [];
   const layer = (data: unknown, origin: ConfigOrigin): void => {
     const checked = toPlainData(data, inputs.limits);
-    if (!checked.ok) dataProblem(problems, origin, '', checked.problem);
+    if (!checked.ok) problems.push(dataProblem(checked.problem, origin));
     else if (isPlainObject(checked.value)) mergeInto(input, checked.value, '', origin, origins);
     else if (checked.value !== undefined) {
       problems.push({
@@ -172,7 +157,7 @@ export function layerSources(inputs: LayerInputs): Layered {
       const path = entry.segments.join('.');
       const checked = toPlainData(entry.value, inputs.limits);
       if (!checked.ok) {
-        dataProblem(problems, origin, path, checked.problem);
+        problems.push(dataProblem(checked.problem, origin, path));
         continue;
       }
       setMutable(input, entry.segments, checked.value);

@@ -18,11 +18,6 @@ function matches(pattern: Pattern, segments: readonly string[], length: number):
 export class SecretPaths {
   readonly #patterns: Pattern[] = [];
 
-  /** True when no path is secret (masking is then free). */
-  get empty(): boolean {
-    return this.#patterns.length === 0;
-  }
-
   /** Adds a secret path (its whole subtree is secret). */
   add(segments: readonly string[]): void {
     this.#patterns.push([...segments]);

@@ -5,6 +5,7 @@
 import { FoundationError, type ErrorCodeName } from '@foundation/errors';
 import type { z } from 'zod';
 import type { ConfigOrigin } from './origins.js';
+import type { DataProblem } from './plain-data.js';
 
 /** One thing wrong with the configuration. */
 export interface ConfigProblem {
@@ -53,10 +54,24 @@ export function problemsFromIssues(
 }
 
 /** The code of a plain-data refusal (see `toPlainData`). */
-export function dataRuleCode(rule: string): ErrorCodeName {
+function dataRuleCode(rule: string): ErrorCodeName {
   return rule === 'plain_data' || rule === 'max_size'
     ? 'invalid_config_value'
     : 'invalid_config_structure';
+}
+
+/**
+ * The problem for a plain-data refusal (see `toPlainData`) of a value found at `base` (its
+ * `at` is relative to it) that came from `origin`.
+ */
+export function dataProblem(problem: DataProblem, origin: ConfigOrigin, base = ''): ConfigProblem {
+  return {
+    path: problem.at === '' ? base : base === '' ? problem.at : `${base}.${problem.at}`,
+    rule: problem.rule,
+    codeName: dataRuleCode(problem.rule),
+    message: problem.message,
+    origin,
+  };
 }
 
 /** The order in which a problem's code becomes the code of the whole error. */

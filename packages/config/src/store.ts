@@ -37,7 +37,7 @@ import {
   toPlainData,
   type DataLimits,
 } from './plain-data.js';
-import { dataRuleCode, problemsError, problemsFromIssues } from './problems.js';
+import { dataProblem, problemsError } from './problems.js';
 import { scanSchema, SchemaNode, type ConfigSchema } from './schema-tree.js';
 import { buildSnapshot } from './snapshot-builder.js';
 import type { EnvSource } from './sources/env.js';
@@ -50,7 +50,7 @@ import {
 } from './sources/files.js';
 import { Subscribers, type ChangeSource, type ConfigListener } from './subscribers.js';
 import { diff, getAt, leafPaths, type Change, type SegmentChange } from './tree-ops.js';
-import { applyWrites, overlay, type Write } from './writes.js';
+import { applyWrites, overlay, runtimeProblems, type Write } from './writes.js';
 
 const LAYER_RANK: Readonly<Record<ConfigLayer, number>> = {
   default: 0,
@@ -101,14 +101,24 @@ export class ConfigStore<T extends object>
     this.#files = (options.sources?.files ?? []).map(toFileSource);
     this.#env = options.sources?.env;
     this.#overrides = options.sources?.overrides;
-    this.#limits = { ...DEFAULT_LIMITS, ...options.limits };
+    // Checked one by one: a spread would let `{ maxDepth: undefined }` switch a limit off.
+    this.#limits = {
+      maxDepth: positiveInteger(
+        options.limits?.maxDepth,
+        DEFAULT_LIMITS.maxDepth,
+        'limits.maxDepth',
+      ),
+      maxBytes: positiveInteger(
+        options.limits?.maxBytes,
+        DEFAULT_LIMITS.maxBytes,
+        'limits.maxBytes',
+        true,
+      ),
+    };
     this.#strict = options.unknownKeys !== 'strip';
     this.#clock = options.clock ?? systemClock;
     this.#reloadIntervalMs = options.reloadIntervalMs;
-    const historyLimit = options.historyLimit ?? 100;
-    if (!Number.isSafeInteger(historyLimit) || historyLimit < 1) {
-      throw invalidOption('historyLimit', 'must be a positive integer');
-    }
+    const historyLimit = positiveInteger(options.historyLimit, 100, 'historyLimit');
     if (
       this.#reloadIntervalMs !== undefined &&
       !(Number.isFinite(this.#reloadIntervalMs) && this.#reloadIntervalMs > 0)
@@ -138,7 +148,10 @@ export class ConfigStore<T extends object>
       this.#secrets.add(optionCheck('secrets', () => this.#paths.pattern(path)));
     }
 
-    const built = buildSnapshot(this.#schema, this.#layerInputs(readFilesSync(this.#files)));
+    // A schema that throws (a buggy refinement) must still surface as a FoundationError.
+    const built = tryConfig(() =>
+      buildSnapshot(this.#schema, this.#layerInputs(readFilesSync(this.#files))),
+    );
     if (!built.ok) throw problemsError('Invalid configuration', built.problems);
     this.#snapshot = built.snapshot;
     this.#base = { snapshot: built.snapshot, origins: built.origins };
@@ -222,10 +235,19 @@ export class ConfigStore<T extends object>
 
   /** Applies several updates as one change: all of them or none. Returns the new version. */
   updateMany(entries: ConfigUpdates<T>): number {
-    const list = Object.keys(entries).map(
-      (key) => [key, (entries as Record<string, unknown>)[key]] as const,
+    const input: unknown = entries;
+    if (typeof input !== 'object' || input === null) {
+      const error = new FoundationError(
+        'invalid_config_structure',
+        'updateMany takes an object of path → value',
+        { context: { path: '', rule: 'updates_object' } },
+      );
+      throw this.#rejected('updateMany', '', error);
+    }
+    const paths = Object.keys(input);
+    return this.#guarded('updateMany', paths[0] ?? '', () =>
+      this.#write(paths.map((path) => [path, (input as Record<string, unknown>)[path]] as const)),
     );
-    return this.#guarded('updateMany', list[0]?.[0] ?? '', () => this.#write(list));
   }
 
   /**
@@ -318,30 +340,27 @@ export class ConfigStore<T extends object>
     return this.#snapshot as DeepReadonly<T>;
   }
 
-  /** Checks a whole candidate configuration against the schema without applying it. */
+  /**
+   * Checks a whole candidate configuration against the schema without applying it. Never
+   * throws: even a failure of the schema itself comes back as an `err`.
+   */
   validateConfig(candidate: unknown): Result<DeepReadonly<T>, FoundationError> {
+    try {
+      return this.#validate(candidate);
+    } catch (error) {
+      return err(toConfigError(error));
+    }
+  }
+
+  #validate(candidate: unknown): Result<DeepReadonly<T>, FoundationError> {
     const plain = toPlainData(candidate, this.#limits);
     if (!plain.ok) {
-      return err(
-        problemsError('Invalid configuration', [
-          {
-            path: plain.problem.at,
-            rule: plain.problem.rule,
-            codeName: dataRuleCode(plain.problem.rule),
-            message: plain.problem.message,
-            origin: { layer: 'runtime' },
-          },
-        ]),
-      );
+      const problem = dataProblem(plain.problem, { layer: 'runtime' });
+      return err(problemsError('Invalid configuration', [problem]));
     }
     const parsed = this.#schema.safeParse(plain.value);
     if (parsed.success) return ok(deepFreeze(parsed.data) as DeepReadonly<T>);
-    const problems = problemsFromIssues(
-      parsed.error.issues,
-      [],
-      (segments) => getAt(plain.value, segments) === undefined,
-      () => ({ layer: 'runtime' }),
-    );
+    const problems = runtimeProblems(parsed.error, [], plain.value);
     return err(problemsError('Invalid configuration', problems));
   }
 
@@ -467,11 +486,11 @@ export class ConfigStore<T extends object>
     }
     const plain = toPlainData(value, this.#limits);
     if (!plain.ok) {
-      const at = plain.problem.at === '' ? path : `${path}.${plain.problem.at}`;
+      const problem = dataProblem(plain.problem, { layer: 'runtime' }, path);
       throw new FoundationError(
-        dataRuleCode(plain.problem.rule),
-        `Config update refused at '${at}': ${plain.problem.message}`,
-        { context: { path: at, rule: plain.problem.rule } },
+        problem.codeName,
+        `Config update refused at '${problem.path}': ${problem.message}`,
+        { context: { path: problem.path, rule: problem.rule } },
       );
     }
     return { info, value: plain.value };
@@ -551,12 +570,36 @@ function invalidOption(option: string, message: string, cause?: unknown): Founda
   });
 }
 
+/** A positive integer option (or Infinity when `allowInfinity`); `fallback` when absent. */
+function positiveInteger(
+  value: number | undefined,
+  fallback: number,
+  option: string,
+  allowInfinity = false,
+): number {
+  if (value === undefined) return fallback;
+  const valid = (Number.isSafeInteger(value) || (allowInfinity && value === Infinity)) && value > 0;
+  if (!valid) {
+    throw invalidOption(option, `must be a positive integer${allowInfinity ? ' or Infinity' : ''}`);
+  }
+  return value;
+}
+
 function toConfigError(error: unknown): FoundationError {
   if (isFoundationError(error)) return error;
   return new FoundationError('internal_error', 'unexpected failure in the config store', {
     cause: error,
     context: { path: '', rule: 'internal' },
   });
+}
+
+/** Runs `fn`; anything it throws comes out as a FoundationError (see {@link toConfigError}). */
+function tryConfig<R>(fn: () => R): R {
+  try {
+    return fn();
+  } catch (error) {
+    throw toConfigError(error);
+  }
 }
 
 /** Runs an option check; a refusal becomes an error naming the option. */

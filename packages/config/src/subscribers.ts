@@ -4,7 +4,7 @@
  * isolation (a throwing listener neither undoes the change nor stops the others).
  */
 import { deepEqual } from './plain-data.js';
-import { getAt, type SegmentChange } from './tree-ops.js';
+import { getAt, hasPrefix, type SegmentChange } from './tree-ops.js';
 
 /** Why the configuration changed. */
 export type ChangeSource = 'update' | 'reset' | 'reload' | 'rollback';
@@ -40,12 +40,6 @@ interface Batch {
 
 /** Turns a raw change into what a listener sees (masking secrets). */
 export type Presenter = (segments: readonly string[], value: unknown) => unknown;
-
-function startsWith(long: readonly string[], short: readonly string[]): boolean {
-  if (short.length > long.length) return false;
-  for (let i = 0; i < short.length; i++) if (long[i] !== short[i]) return false;
-  return true;
-}
 
 /** The subscribers of one configuration store. */
 export class Subscribers {
@@ -104,9 +98,9 @@ export class Subscribers {
     let segments = change.segments;
     let oldValue = change.oldValue;
     let newValue = change.newValue;
-    if (wanted && !startsWith(segments, wanted)) {
+    if (wanted && !hasPrefix(segments, wanted)) {
       // A change above the subscribed path: deliver the part below it, if that part changed.
-      if (!startsWith(wanted, segments)) return undefined;
+      if (!hasPrefix(wanted, segments)) return undefined;
       const rest = wanted.slice(segments.length);
       oldValue = getAt(oldValue, rest);
       newValue = getAt(newValue, rest);

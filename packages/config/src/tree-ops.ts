@@ -46,6 +46,13 @@ export function setAt(
   return rest;
 }
 
+/** True when `short` is a prefix of `long` (segment by segment; equal paths included). */
+export function hasPrefix(long: readonly string[], short: readonly string[]): boolean {
+  if (short.length > long.length) return false;
+  for (let i = 0; i < short.length; i++) if (long[i] !== short[i]) return false;
+  return true;
+}
+
 /** The depth of the first missing (or non-object) parent along `segments`, or `segments.length`. */
 export function firstMissingDepth(root: unknown, segments: readonly string[]): number {
   let current = root;

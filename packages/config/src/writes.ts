@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { PathInfo } from './path-index.js';
 import { deepFreeze } from './plain-data.js';
 import { problemsFromIssues, type ConfigProblem } from './problems.js';
-import { firstMissingDepth, getAt, setAt, type SegmentChange } from './tree-ops.js';
+import { firstMissingDepth, getAt, hasPrefix, setAt, type SegmentChange } from './tree-ops.js';
 
 /** One value to write at a resolved path (already checked to be plain data). */
 export interface Write {
@@ -23,11 +23,8 @@ export type WriteResult =
     }
   | { readonly ok: false; readonly problems: ConfigProblem[] };
 
-function startsWith(long: readonly string[], short: readonly string[]): boolean {
-  return short.length <= long.length && short.every((segment, i) => long[i] === segment);
-}
-
-function problems(
+/** The problems of a refused runtime value (`candidate`, validated below `prefix`). */
+export function runtimeProblems(
   error: z.ZodError,
   prefix: readonly string[],
   candidate: unknown,
@@ -59,11 +56,11 @@ export function applyWrites(before: unknown, writes: readonly Write[]): WriteRes
   const done: (readonly string[])[] = [];
   let next = candidate;
   for (const root of roots) {
-    if (done.some((segments) => startsWith(root.segments, segments))) continue;
+    if (done.some((segments) => hasPrefix(root.segments, segments))) continue;
     done.push(root.segments);
     const parsed = root.node.schema.safeParse(getAt(candidate, root.segments));
     if (parsed.success) next = setAt(next, root.segments, parsed.data);
-    else found.push(...problems(parsed.error, root.segments, candidate));
+    else found.push(...runtimeProblems(parsed.error, root.segments, candidate));
   }
   if (found.length > 0) return { ok: false, problems: found };
   const snapshot = deepFreeze(next) as Readonly<Record<string, unknown>>;
@@ -88,7 +85,7 @@ export function overlay(
   let merged: unknown = base;
   for (const change of changes) merged = setAt(merged, change.segments, change.newValue);
   const parsed = schema.safeParse(merged);
-  if (!parsed.success) return { ok: false, problems: problems(parsed.error, [], merged) };
+  if (!parsed.success) return { ok: false, problems: runtimeProblems(parsed.error, [], merged) };
   return {
     ok: true,
     snapshot: deepFreeze(parsed.data as Readonly<Record<string, unknown>>),

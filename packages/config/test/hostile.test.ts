@@ -59,6 +59,17 @@ describe('prototype pollution (the reported convict and node-config cases)', () 
     expect(updatable.version).toBe(0);
   });
 
+  it('updateMany refuses a non-object with a FoundationError, counted as rejected', () => {
+    const before = updatable.status().rejectedCount;
+    for (const entries of [null, undefined, 'app.x', 5]) {
+      const error = thrown(() => untyped.updateMany(entries));
+      expect(error.code).toBe(1101);
+      expect(error.context).toMatchObject({ path: '', rule: 'updates_object' });
+    }
+    expect(updatable.status().rejectedCount).toBe(before + 4);
+    expect(updatable.version).toBe(0);
+  });
+
   it('files with forbidden keys are refused: JSON and YAML', () => {
     const files = tempFiles({
       'a.json': '{"__proto__": {"polluted": true}}',

@@ -281,5 +281,24 @@ describe('channels', () => {
     const error = thrown(() => config.update('a', 13));
     expect(error.code).toBe(2401);
     expect(error.cause).toBeInstanceOf(TypeError);
+    // validateConfig returns a Result: a schema that throws must not escape it.
+    const checked = config.validateConfig({ a: 13 });
+    expect(checked.ok).toBe(false);
+    if (!checked.ok) expect(checked.error.code).toBe(2401);
+    expect(config.get('a')).toBe(1);
+  });
+
+  it('createConfig wraps a schema that throws at start-up as internal_error', () => {
+    const schema = z.object({
+      a: z
+        .number()
+        .default(13)
+        .refine(() => {
+          throw new TypeError('refinement bug');
+        }),
+    });
+    const error = thrown(() => createConfig({ schema }));
+    expect(error.code).toBe(2401);
+    expect(error.cause).toBeInstanceOf(TypeError);
   });
 });

@@ -305,6 +305,28 @@ describe('layered sources', () => {
     expect(thrown(() => createConfig({ schema: appSchema, historyLimit: 0 })).context.path).toBe(
       'historyLimit',
     );
+    for (const [limits, path] of [
+      [{ maxDepth: 0 }, 'limits.maxDepth'],
+      [{ maxDepth: Number.NaN }, 'limits.maxDepth'],
+      [{ maxDepth: Infinity }, 'limits.maxDepth'],
+      [{ maxBytes: -1 }, 'limits.maxBytes'],
+      [{ maxBytes: '10' as unknown as number }, 'limits.maxBytes'],
+    ] as const) {
+      const error = thrown(() => createConfig({ schema: appSchema, limits }));
+      expect(error.code).toBe(1101);
+      expect(error.context.path).toBe(path);
+    }
+    // A limit given as undefined keeps its default instead of switching the check off.
+    const unlimited = createConfig({
+      schema: appSchema,
+      updatable: ['features.*'],
+      limits: { maxDepth: undefined, maxBytes: undefined },
+    });
+    let deep: unknown = true;
+    for (let i = 0; i < 40; i++) deep = { deep };
+    expect(thrown(() => unlimited.update('features.x' as never, deep as never)).context.rule).toBe(
+      'max_depth',
+    );
     expect(
       thrown(() => createConfig({ schema: z.object({ 'a.b': z.number().default(1) }) })).context
         .path,

@@ -5,6 +5,13 @@ export function invalidInput(path: string, rule: string): FoundationError {
   return new FoundationError('invalid_input', `${path}: ${rule}`, { context: { path, rule } });
 }
 
+/** A 3203 validation_failed error for an event: the field's path and the rule it broke. */
+export function validationFailed(path: string, rule: string): FoundationError {
+  return new FoundationError('validation_failed', `Invalid event: ${path}: ${rule}`, {
+    context: { path, rule },
+  });
+}
+
 /** Checks an optional limit option: a positive integer, or Infinity when `allowInfinity`. */
 export function positiveLimit(
   value: number | undefined,

@@ -1,9 +1,8 @@
-import { FoundationError } from '@foundation/errors';
 import type { input as ZodInput, output as ZodOutput, ZodType } from 'zod';
 import { createEvent, type CreateEventOptions, type FoundationEvent } from './event.js';
 import { findShapeProblem, MAX_TYPE_LENGTH } from './event-shape.js';
 import { forbiddenKey } from './forbidden-key.js';
-import { invalidInput } from './invalid.js';
+import { invalidInput, validationFailed } from './invalid.js';
 import { deserialize, type CodecOptions } from './serialization/serialize.js';
 
 /** Checks events; an {@link EventStore} given one refuses events it rejects. */
@@ -54,12 +53,6 @@ export interface EventRegistry<S extends EventSchemas> extends EventValidator {
   deserialize(input: Uint8Array | string, options?: CodecOptions): RegisteredEvent<S>;
   /** Narrows an event to one registered type (by its type name only). */
   is<K extends EventTypeOf<S>>(event: FoundationEvent, type: K): event is RegisteredEvent<S, K>;
-}
-
-function validationFailed(path: string, rule: string): FoundationError {
-  return new FoundationError('validation_failed', `Invalid event: ${path}: ${rule}`, {
-    context: { path, rule },
-  });
 }
 
 interface ZodIssueLike {

@@ -2,21 +2,11 @@ import fc from 'fast-check';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '@foundation/core';
-import { FoundationError } from '@foundation/errors';
 import { createEvent, fromCloudEvent, toCloudEvent } from '../src/index.js';
 import { data } from './arbitraries.js';
+import { failure } from './failure.js';
 
 const clock = new ManualClock({ startMs: 2, wallStartMs: Date.UTC(2026, 2, 3, 4, 5, 6, 7) });
-
-function failure(fn: () => unknown): FoundationError {
-  try {
-    fn();
-  } catch (error) {
-    expect(FoundationError.is(error)).toBe(true);
-    return error as FoundationError;
-  }
-  throw new Error('expected a FoundationError');
-}
 
 describe('CloudEvents mapping', () => {
   it('maps to CloudEvents 1.0 structured JSON with correlation and causation as extensions', () => {
@@ -152,6 +142,12 @@ describe('CloudEvents mapping', () => {
     expect(failure(() => fromCloudEvent(undefined)).code).toBe(3102);
     const big = { ...valid, data: 'x'.repeat(2000) };
     expect(failure(() => fromCloudEvent(big, { maxBytes: 1000 })).code).toBe(2003);
+    // A nonsense limit is refused, not silently treated as no limit at all.
+    for (const maxBytes of [-1, 0, Number.NaN, '10' as unknown as number]) {
+      const error = failure(() => fromCloudEvent(big, { maxBytes }));
+      expect(error.codeName).toBe('invalid_input');
+      expect(error.context.path).toBe('options.maxBytes');
+    }
   });
 
   it('refuses to map data that cannot be serialized', () => {

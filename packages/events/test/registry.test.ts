@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ManualClock } from '@foundation/core';
-import { FoundationError } from '@foundation/errors';
 import { createEvent, defineEvents, serialize, type FoundationEvent } from '../src/index.js';
+import { failure } from './failure.js';
 
 const clock = new ManualClock({ startMs: 1, wallStartMs: 1_000 });
 const events = defineEvents(
@@ -16,16 +16,6 @@ const events = defineEvents(
   },
   { clock, source: { service: 'users' } },
 );
-
-function failure(fn: () => unknown): FoundationError {
-  try {
-    fn();
-  } catch (error) {
-    expect(FoundationError.is(error)).toBe(true);
-    return error as FoundationError;
-  }
-  throw new Error('expected a FoundationError');
-}
 
 describe('defineEvents', () => {
   it('lists and recognises its types', () => {

@@ -15,19 +15,10 @@ import {
   type SerializationFormat,
 } from '../src/index.js';
 import { data, jsonData } from './arbitraries.js';
+import { failure } from './failure.js';
 
 const FORMATS: readonly SerializationFormat[] = ['json', 'binary'];
 const clock = new ManualClock();
-
-function failure(fn: () => unknown): FoundationError {
-  try {
-    fn();
-  } catch (error) {
-    expect(FoundationError.is(error)).toBe(true);
-    return error as FoundationError;
-  }
-  throw new Error('expected a FoundationError');
-}
 
 function text(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('utf8');
@@ -406,6 +397,10 @@ describe('truncateIfLarge', () => {
   it('refuses data that cannot be serialized and bad options', () => {
     const event = createEvent('fn', { f: () => 1 }, { clock });
     expect(failure(() => truncateIfLarge(event)).code).toBe(3101);
+    // Not an event at all: a FoundationError naming the rule, not a TypeError on `.data`.
+    for (const notEvent of [null, undefined, 'event', { data: 1 }]) {
+      expect(failure(() => truncateIfLarge(notEvent as never)).code).toBe(3101);
+    }
     const ok = createEvent('ok', 1, { clock });
     expect(failure(() => truncateIfLarge(ok, { previewChars: Infinity })).codeName).toBe(
       'invalid_input',

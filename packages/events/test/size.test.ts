@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '@foundation/core';
+import { FoundationError } from '@foundation/errors';
 import { createEvent, estimateEventSize, EventStore } from '../src/index.js';
 
 const clock = new ManualClock();
@@ -45,6 +46,36 @@ describe('estimateEventSize', () => {
       ),
     );
     expect(store.stats().bytes).toBe(estimateEventSize(event));
+  });
+
+  it('stays a finite number for an Error whose message or stack is not a string', () => {
+    const odd = Object.assign(new Error('x'), { message: 42, stack: undefined });
+    expect(sizeOf(odd)).toBe(64);
+    // A NaN size would have switched the store's byte bound off for good.
+    const store = new EventStore({ clock, maxAgeMs: Infinity, maxBytes: 2000 });
+    store.append(createEvent('odd', odd, { clock }));
+    expect(Number.isFinite(store.stats().bytes)).toBe(true);
+    store.append(createEvent('big', 'x'.repeat(1500), { clock }));
+    expect(store.stats()).toMatchObject({ count: 1, pruned: { bytes: 1 } });
+  });
+
+  it('refuses data that throws while being read with 3203, not the raw error', () => {
+    const data = {
+      get broken(): never {
+        throw new TypeError('getter failed');
+      },
+    };
+    let caught: unknown;
+    try {
+      estimateEventSize(createEvent('t', data, { clock }));
+    } catch (error) {
+      caught = error;
+    }
+    expect(FoundationError.is(caught)).toBe(true);
+    expect((caught as FoundationError).context).toMatchObject({
+      path: 'data',
+      rule: 'unreadable data',
+    });
   });
 });
 

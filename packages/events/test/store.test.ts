@@ -1,8 +1,8 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createFoundation, ManualClock } from '@foundation/core';
-import { FoundationError } from '@foundation/errors';
 import {
   createEvent,
   defineEvents,
@@ -14,18 +14,9 @@ import {
   type EventStoreOptions,
   type FoundationEvent,
 } from '../src/index.js';
+import { failure } from './failure.js';
 
 const WALL_START = Date.UTC(2026, 0, 1);
-
-function failure(fn: () => unknown): FoundationError {
-  try {
-    fn();
-  } catch (error) {
-    expect(FoundationError.is(error)).toBe(true);
-    return error as FoundationError;
-  }
-  throw new Error('expected a FoundationError');
-}
 
 /** Makes events one millisecond apart on a manual clock. */
 function maker(clock = new ManualClock({ wallStartMs: WALL_START })) {
@@ -154,6 +145,19 @@ describe('EventStore: appendBatch is all or nothing', () => {
       expect(store.has(good.id)).toBe(false);
     }
     expect(failure(() => store.appendBatch('x' as never)).codeName).toBe('invalid_input');
+  });
+
+  it('refuses a hole in a sparse batch instead of skipping it', () => {
+    const { store, make } = fixture();
+    const heard: string[] = [];
+    store.subscribe({}, (event) => heard.push(event.type));
+    const batch: FoundationEvent[] = [];
+    batch[1] = make('after-hole');
+    const error = failure(() => store.appendBatch(batch));
+    expect(error.code).toBe(3203);
+    expect(error.context.path).toBe('events[0]');
+    expect(store.stats().count).toBe(0);
+    expect(heard).toEqual([]);
   });
 });
 
@@ -454,6 +458,23 @@ describe('EventStore: live subscriptions', () => {
     expect(
       failure(() => store.subscribe({ correlationId: 1 } as never, () => undefined)).context.path,
     ).toBe('filter.correlationId');
+    for (const filter of [null, undefined, 'x']) {
+      const error = failure(() => store.subscribe(filter as never, () => undefined));
+      expect(error.codeName).toBe('invalid_input');
+      expect(error.context.path).toBe('filter');
+    }
+    expect(store.stats().subscribers).toBe(0);
+  });
+
+  it('detaches from abort signals when stopped', () => {
+    const store = new EventStore();
+    const controller = new AbortController();
+    store.subscribe({}, () => undefined, { signal: controller.signal });
+    store.subscribe({}, () => undefined, { signal: controller.signal });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(2);
+    store.stop();
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    expect(store.stats().subscribers).toBe(0);
   });
 });
 

@@ -5,7 +5,7 @@
 import { forbiddenKey } from '../forbidden-key.js';
 import type { ByteReader, ByteWriter } from './binary-io.js';
 import { decodeError, encodeError } from './errors-in-data.js';
-import { atSegment, CodecFailure } from './failure.js';
+import { atSegment, checkDepth, CodecFailure, unsupportedObject } from './failure.js';
 import { fromWireBytes, toWireBytes, VIEW_KINDS, viewKind } from './typed-arrays.js';
 
 // One byte before each value says what follows.
@@ -77,9 +77,7 @@ function write(value: unknown, depth: number, state: WriteState): void {
     default:
       throw new CodecFailure('encode', `unsupported type ${typeof value}`);
   }
-  if (depth >= state.maxDepth) {
-    throw new CodecFailure('encode', `nested deeper than ${state.maxDepth} levels (or circular)`);
-  }
+  checkDepth(depth, state.maxDepth, 'encode');
   if (Array.isArray(value)) {
     writer.u8(Tag.Array);
     writeItems(value as unknown[], depth, state);
@@ -157,11 +155,7 @@ function writeSpecial(value: object, depth: number, state: WriteState): void {
     // The serialized error is plain JSON data with its own (fixed) nesting bound.
     write(encodeError(value), 0, { writer, maxDepth: ERROR_MAX_DEPTH });
   } else {
-    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
-    throw new CodecFailure(
-      'encode',
-      `unsupported type ${typeof name === 'string' && name !== '' ? name : 'object'}`,
-    );
+    throw unsupportedObject(value);
   }
 }
 
@@ -185,10 +179,6 @@ export function readValue(reader: ByteReader, maxDepth: number): unknown {
 }
 
 const HEX_BIGINT = /^-?[0-9a-f]+$/;
-
-function checkDepth(depth: number, maxDepth: number): void {
-  if (depth >= maxDepth) throw new CodecFailure('decode', `nested deeper than ${maxDepth} levels`);
-}
 
 function readAt(reader: ByteReader, depth: number, maxDepth: number, segment: string | number) {
   try {

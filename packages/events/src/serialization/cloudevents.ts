@@ -7,9 +7,10 @@ import { generateCorrelationId, systemClock, type Clock } from '@foundation/core
 import { forbiddenKey } from '../forbidden-key.js';
 import type { EventSource, FoundationEvent } from '../event.js';
 import { kindOf } from '../event-shape.js';
+import { positiveLimit } from '../invalid.js';
 import { checkShape, inData } from './envelope.js';
 import { atSegment, CodecFailure, jsonText, toFoundationFailure } from './failure.js';
-import { checkJsonValue, decodeJsonValue, encodeJsonValue } from './json-value.js';
+import { BASE64_TEXT, checkJsonValue, decodeJsonValue, encodeJsonValue } from './json-value.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH } from './limits.js';
 
 /** A CloudEvents 1.0 event in structured JSON form. */
@@ -157,7 +158,7 @@ function timestampNsOf(object: Record<string, unknown>, clock: Clock): number {
 function dataOf(object: Record<string, unknown>): unknown {
   const base64 = object.data_base64;
   if (base64 !== undefined) {
-    if (typeof base64 !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) {
+    if (typeof base64 !== 'string' || !BASE64_TEXT.test(base64)) {
       throw atSegment(new CodecFailure('decode', 'expected base64 text'), 'data_base64');
     }
     return Buffer.from(base64, 'base64');
@@ -175,15 +176,15 @@ function dataOf(object: Record<string, unknown>): unknown {
  * service name, a new correlation id when it has none, and the receiving clock's times for
  * what it lacks.
  *
- * @throws FoundationError 3102 deserialization_failed naming the attribute, or 2003 for text
- *   over `maxBytes`.
+ * @throws FoundationError 3102 deserialization_failed naming the attribute, 2003 for text
+ *   over `maxBytes`, or 3204 invalid_input when `maxBytes` is not a positive integer.
  */
 export function fromCloudEvent(
   input: unknown,
   options: FromCloudEventOptions = {},
 ): FoundationEvent {
   const clock = options.clock ?? systemClock;
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxBytes = positiveLimit(options.maxBytes, DEFAULT_MAX_BYTES, 'options.maxBytes');
   try {
     let text: string;
     try {

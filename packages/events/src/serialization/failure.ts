@@ -36,6 +36,29 @@ export function atSegment(error: unknown, segment: string | number): CodecFailur
   return failure;
 }
 
+/**
+ * Refuses a container at `depth` when the limit is `maxDepth` (both formats, both ways). When
+ * encoding, a cycle is what usually gets there.
+ */
+export function checkDepth(
+  depth: number,
+  maxDepth: number,
+  kind: 'encode' | 'decode' = 'decode',
+): void {
+  if (depth < maxDepth) return;
+  const cycle = kind === 'encode' ? ' (or circular)' : '';
+  throw new CodecFailure(kind, `nested deeper than ${maxDepth} levels${cycle}`);
+}
+
+/** The failure for an object no codec can carry (a class instance), named by its class. */
+export function unsupportedObject(value: object): CodecFailure {
+  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  return new CodecFailure(
+    'encode',
+    `unsupported type ${typeof name === 'string' && name !== '' ? name : 'object'}`,
+  );
+}
+
 /** `JSON.stringify`, typed honestly: undefined for undefined, functions and symbols. */
 export function jsonText(value: unknown): string | undefined {
   return JSON.stringify(value);

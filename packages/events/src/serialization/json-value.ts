@@ -6,7 +6,7 @@
  */
 import { forbiddenKey } from '../forbidden-key.js';
 import { decodeError, encodeError } from './errors-in-data.js';
-import { atSegment, CodecFailure, jsonText } from './failure.js';
+import { atSegment, checkDepth, CodecFailure, jsonText, unsupportedObject } from './failure.js';
 import type { CodecLimits } from './limits.js';
 import { fromWireBytes, kindByName, toWireBytes, viewKind } from './typed-arrays.js';
 
@@ -54,9 +54,7 @@ function encode(value: unknown, depth: number, state: EncodeState): unknown {
     default:
       throw new CodecFailure('encode', `unsupported type ${typeof value}`);
   }
-  if (depth >= state.maxDepth) {
-    throw new CodecFailure('encode', `nested deeper than ${state.maxDepth} levels (or circular)`);
-  }
+  checkDepth(depth, state.maxDepth, 'encode');
   if (++state.nodes > state.maxNodes) {
     throw new CodecFailure('too_large', `more than ${state.maxNodes} values`, {
       maxBytes: state.maxNodes,
@@ -148,11 +146,7 @@ function encodeSpecial(value: object, depth: number, state: EncodeState): unknow
   }
   if (value instanceof ArrayBuffer) return { $t: 'arraybuffer', v: base64(new Uint8Array(value)) };
   if (value instanceof Error) return { $t: 'error', v: encodeError(value) };
-  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
-  throw new CodecFailure(
-    'encode',
-    `unsupported type ${typeof name === 'string' && name !== '' ? name : 'object'}`,
-  );
+  throw unsupportedObject(value);
 }
 
 function encodeEntryPart(
@@ -176,10 +170,6 @@ function encodeEntryPart(
  */
 export function decodeJsonValue(value: unknown, maxDepth: number): unknown {
   return decode(value, 0, maxDepth);
-}
-
-function checkDepth(depth: number, maxDepth: number): void {
-  if (depth >= maxDepth) throw new CodecFailure('decode', `nested deeper than ${maxDepth} levels`);
 }
 
 function decode(value: unknown, depth: number, maxDepth: number): unknown {
@@ -228,7 +218,8 @@ function decodeObject(
 }
 
 const BIGINT_TEXT = /^-?\d+$/;
-const BASE64_TEXT = /^[A-Za-z0-9+/]*={0,2}$/;
+/** Text in the base64 alphabet, padding allowed only at the end. */
+export const BASE64_TEXT = /^[A-Za-z0-9+/]*={0,2}$/;
 const SPECIAL_NUMBERS = new Map<unknown, number>([
   ['NaN', NaN],
   ['Infinity', Infinity],

@@ -1,6 +1,7 @@
 import type { FoundationEvent } from '../event.js';
 import { kindOf } from '../event-shape.js';
 import { positiveLimit } from '../invalid.js';
+import { checkShape } from './envelope.js';
 import { toFoundationFailure } from './failure.js';
 import { encodeJsonValue } from './json-value.js';
 import { DEFAULT_MAX_DEPTH } from './limits.js';
@@ -36,7 +37,7 @@ export interface TruncatedData {
  * whose data is a {@link TruncatedData} summary with a preview. Use it before logging or
  * sending events whose payload size you do not control.
  *
- * @throws FoundationError 3101 when the data cannot be serialized at all.
+ * @throws FoundationError 3101 when `event` is not an event or its data cannot be serialized.
  */
 export function truncateIfLarge(
   event: FoundationEvent,
@@ -46,6 +47,7 @@ export function truncateIfLarge(
   const previewChars = positiveLimit(options.previewChars, 200, 'options.previewChars', false);
   let text: string;
   try {
+    checkShape(event, 'encode');
     const encoded = encodeJsonValue(event.data, {
       maxBytes: MEASURE_LIMIT_BYTES,
       maxDepth: DEFAULT_MAX_DEPTH,

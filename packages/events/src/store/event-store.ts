@@ -10,7 +10,7 @@ import { EventErrorCodes } from '../codes.js';
 import { appendedChannel, listenerFailedChannel, prunedChannel } from '../diagnostics.js';
 import type { FoundationEvent } from '../event.js';
 import { findShapeProblem } from '../event-shape.js';
-import { invalidInput, positiveLimit } from '../invalid.js';
+import { invalidInput, positiveLimit, validationFailed } from '../invalid.js';
 import type { EventValidator } from '../registry.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { MemoryStorage } from './memory-storage.js';
@@ -122,16 +122,12 @@ interface Subscription {
   readonly types: ReadonlySet<string> | undefined;
   readonly correlationId: string | undefined;
   readonly listener: EventListener;
+  /** Removes the subscription and its abort listener. */
+  readonly unsubscribe: () => void;
 }
 
 // A chain longer than this is cut (it would take a cycle the visited set missed, or abuse).
 const MAX_CHAIN_LENGTH = 10_000;
-
-function validationFailed(path: string, rule: string): FoundationError {
-  return new FoundationError('validation_failed', `Invalid event: ${path}: ${rule}`, {
-    context: { path, rule },
-  });
-}
 
 function timeOption(value: number | Date | undefined, fallback: number, path: string): number {
   if (value === undefined) return fallback;
@@ -205,7 +201,8 @@ export class EventStore implements Service {
   /** Refuses further appends and drops every subscription. Held events stay readable. */
   stop(): void {
     this.#running = false;
-    this.#subscriptions.clear();
+    // Each one also detaches from its abort signal, which would otherwise keep it alive.
+    for (const subscription of [...this.#subscriptions]) subscription.unsubscribe();
   }
 
   /** Same as {@link EventStore.stop}. */
@@ -265,14 +262,16 @@ export class EventStore implements Service {
     if (!Array.isArray(input)) throw invalidInput('events', 'expected an array of events');
     const entries: StoredEntry[] = [];
     const ids = new Set<string>();
-    events.forEach((event, index) => {
+    // An indexed loop, not forEach: a hole in a sparse array must be refused, not skipped.
+    for (let index = 0; index < events.length; index++) {
+      const event = events[index]!;
       const entry = this.#entryFor(event, `events[${index}]`);
       if (ids.has(event.id) || this.#storage.get(event.id) !== undefined) {
         throw validationFailed(`events[${index}].id`, `duplicate id '${event.id}'`);
       }
       ids.add(event.id);
       entries.push(entry);
-    });
+    }
     if (entries.length === 0) return events;
     for (const entry of entries) this.#storage.insert(entry);
     this.#appended += entries.length;
@@ -371,22 +370,25 @@ export class EventStore implements Service {
     listener: EventListener,
     options: SubscribeOptions = {},
   ): () => void {
+    if (typeof filter !== 'object' || (filter as unknown) === null) {
+      throw invalidInput('filter', 'expected an object');
+    }
     if (typeof listener !== 'function') throw invalidInput('listener', 'expected a function');
     const types = stringList(filter.types, 'filter.types');
+    const signal = options.signal;
     const subscription: Subscription = {
       types: types && new Set(types),
       correlationId: optionalString(filter.correlationId, 'filter.correlationId'),
       listener,
+      unsubscribe: () => {
+        this.#subscriptions.delete(subscription);
+        signal?.removeEventListener('abort', subscription.unsubscribe);
+      },
     };
-    const signal = options.signal;
-    const unsubscribe = (): void => {
-      this.#subscriptions.delete(subscription);
-      signal?.removeEventListener('abort', unsubscribe);
-    };
-    if (signal?.aborted) return unsubscribe;
+    if (signal?.aborted) return subscription.unsubscribe;
     this.#subscriptions.add(subscription);
-    signal?.addEventListener('abort', unsubscribe, { once: true });
-    return unsubscribe;
+    signal?.addEventListener('abort', subscription.unsubscribe, { once: true });
+    return subscription.unsubscribe;
   }
 
   /** Counts, bytes, bounds and totals. */
@@ -426,8 +428,8 @@ export class EventStore implements Service {
     try {
       sizeBytes = estimateEventSize(event);
     } catch (error) {
-      const rule = FoundationError.is(error) ? String(error.context.rule) : 'unreadable data';
-      throw validationFailed(`${path}.data`, rule);
+      // estimateEventSize throws only 3203 errors; re-issued with the event's own path.
+      throw validationFailed(`${path}.data`, String((error as FoundationError).context.rule));
     }
     if (sizeBytes > this.#maxBytes) {
       throw new FoundationError(

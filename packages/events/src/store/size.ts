@@ -1,16 +1,19 @@
 import { FoundationError } from '@foundation/errors';
 import { forbiddenKey } from '../forbidden-key.js';
 import type { FoundationEvent } from '../event.js';
+import { validationFailed } from '../invalid.js';
+import { DEFAULT_MAX_DEPTH as MAX_DEPTH } from '../serialization/limits.js';
 
-// Deeper data is refused by the store, as by serialization: it also stops cycles.
-const MAX_DEPTH = 64;
 // Fixed cost of an event's frame (field names, numbers, punctuation) in its JSON form.
 const FRAME_BYTES = 160;
 
 function refuse(rule: string): FoundationError {
-  return new FoundationError('validation_failed', `Invalid event: data: ${rule}`, {
-    context: { path: 'data', rule },
-  });
+  return validationFailed('data', rule);
+}
+
+/** The length of a string-valued field, 0 for anything else (an Error's message may be any). */
+function textLength(value: unknown): number {
+  return typeof value === 'string' ? value.length : 0;
 }
 
 /**
@@ -18,10 +21,17 @@ function refuse(rule: string): FoundationError {
  * character, binary data as base64). Cheap — one pass over `data` — and used by the store's
  * byte bound, where exactness matters less than cost.
  *
- * @throws FoundationError 3203 validation_failed when `data` nests deeper than 64 levels (or is circular) or has a
- *   `__proto__`, `constructor` or `prototype` key.
+ * @throws FoundationError 3203 validation_failed when `data` nests deeper than 64 levels (or
+ *   is circular), has a `__proto__`, `constructor` or `prototype` key, or throws while being
+ *   read (a getter, a proxy).
  */
 export function estimateEventSize(event: FoundationEvent): number {
+  let dataBytes: number;
+  try {
+    dataBytes = valueSize(event.data, 0);
+  } catch (error) {
+    throw FoundationError.is(error) ? error : refuse('unreadable data');
+  }
   return (
     FRAME_BYTES +
     event.id.length +
@@ -31,7 +41,7 @@ export function estimateEventSize(event: FoundationEvent): number {
     (event.parentId?.length ?? 0) +
     event.source.service.length +
     event.source.host.length +
-    valueSize(event.data, 0)
+    dataBytes
   );
 }
 
@@ -71,7 +81,7 @@ function valueSize(value: unknown, depth: number): number {
     for (const item of value as Set<unknown>) size += valueSize(item, depth + 1) + 1;
     return size;
   }
-  if (value instanceof Error) return 64 + value.message.length + (value.stack?.length ?? 0);
+  if (value instanceof Error) return 64 + textLength(value.message) + textLength(value.stack);
   if (value instanceof Date) return 32;
   let size = 2;
   const object = value as Record<string, unknown>;
