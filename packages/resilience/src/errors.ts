@@ -76,6 +76,18 @@ export function abortedError(signal: AbortSignal): FoundationError {
   });
 }
 
+/**
+ * True when a call failed because its caller cancelled it: a 5105 `aborted`, or any failure
+ * while the call's signal is aborted for a reason other than a timeout policy's deadline. Such
+ * an outcome says nothing about the dependency's health.
+ */
+export function isCallerAbort(error: unknown, signal: AbortSignal | undefined): boolean {
+  return (
+    hasCode(error, ResilienceErrors.aborted) ||
+    (signal?.aborted === true && !hasCode(signal.reason, ResilienceErrors.timed_out))
+  );
+}
+
 /** True when `error` is a FoundationError of the given resilience code. */
 export function hasCode(error: unknown, code: { readonly code: number }): error is FoundationError {
   return FoundationError.is(error) && error.code === code.code;

@@ -39,3 +39,8 @@ export function inputError(
 ): FoundationError {
   return new FoundationError(code, `${path}: ${rule}`, { context: { ...context, path, rule } });
 }
+
+/** How a refused number is shown in an error's context: the number itself, or the type given. */
+export function receivedNumber(value: unknown): string {
+  return typeof value === 'number' ? String(value) : typeof value;
+}

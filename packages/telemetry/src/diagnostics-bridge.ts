@@ -3,6 +3,7 @@ import { FoundationError, isForbiddenKey } from '@foundation/errors';
 import { inputError } from './codes.js';
 import { defaultTelemetry } from './default-instance.js';
 import type { Metadata } from './event-name.js';
+import type { Counter } from './metrics/counter.js';
 import type { Telemetry } from './telemetry.js';
 
 /** The diagnostics channels of the other Foundation packages that the bridge listens to. */
@@ -80,6 +81,18 @@ function toMetadata(message: unknown, channel: string): Metadata {
   return metadata;
 }
 
+/** Counts the FoundationError an `errors:created` message carries, by code and category. */
+function countCreatedError(message: unknown, counter: Counter): void {
+  let error: unknown;
+  try {
+    error = (message as { error?: unknown } | null)?.error;
+  } catch {
+    // A throwing getter must not escape (see toMetadata): such a message counts no error.
+    return;
+  }
+  if (FoundationError.is(error)) counter.inc({ code: error.codeName, category: error.category });
+}
+
 /**
  * Subscribes to the `foundation:*` diagnostics channels of the other packages (by name, so
  * telemetry needs none of them installed) and turns every message into a telemetry event named
@@ -101,12 +114,10 @@ export function bridgeDiagnostics(options: DiagnosticsBridgeOptions = {}): Diagn
   const subscriptions = channels.map((channel) => {
     const eventName = Object.freeze(channel.split(':'));
     const seen = messages.labels({ channel });
+    const countsErrors = channel === 'foundation:errors:created';
     const onMessage = (message: unknown): void => {
       seen.inc();
-      const error = (message as { error?: unknown } | null)?.error;
-      if (channel === 'foundation:errors:created' && FoundationError.is(error)) {
-        errorsCreated.inc({ code: error.codeName, category: error.category });
-      }
+      if (countsErrors) countCreatedError(message, errorsCreated);
       telemetry.execute(eventName, { count: 1 }, toMetadata(message, channel));
     };
     subscribe(channel, onMessage);

@@ -1,5 +1,5 @@
 import { isForbiddenKey } from '@foundation/errors';
-import { inputError } from './codes.js';
+import { inputError, receivedNumber } from './codes.js';
 
 /** A telemetry event name: a list of segments, such as `['foundation', 'config', 'updated']`. */
 export type EventName = readonly string[];
@@ -88,7 +88,7 @@ function badMeasurement(key: string, value: unknown): never {
     `measurements.${key}`,
     'a measurement must be a finite number',
     {
-      received: typeof value === 'number' ? String(value) : typeof value,
+      received: receivedNumber(value),
     },
   );
 }

@@ -1,6 +1,7 @@
 import { FoundationError } from '@foundation/errors';
 import { inputError } from './codes.js';
 import type { Metadata } from './event-name.js';
+import { observeOutcome } from './outcome.js';
 import { spanNames, type Telemetry } from './telemetry.js';
 import { defaultTelemetry } from './default-instance.js';
 
@@ -23,14 +24,6 @@ export const INSTRUMENT_METRICS = Object.freeze({
   errors: 'foundation_function_errors_total',
   duration: 'foundation_function_duration_seconds',
 });
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
 
 /** The code an error is counted under: a FoundationError's code name, otherwise `unknown`. */
 function errorCode(error: unknown): string {
@@ -55,10 +48,11 @@ export function instrument<F extends (...args: never[]) => unknown>(
   options: InstrumentOptions,
 ): F {
   if (typeof fn !== 'function') throw inputError('type_mismatch', 'fn', 'fn must be a function');
-  if (typeof options !== 'object' || typeof options.name !== 'string' || options.name === '') {
+  const given: unknown = options;
+  const name = typeof given === 'object' && given !== null ? options.name : undefined;
+  if (typeof name !== 'string' || name === '') {
     throw inputError('invalid_input', 'options.name', 'name must be a non-empty string');
   }
-  const { name } = options;
   const telemetry = options.telemetry ?? defaultTelemetry;
   const names = spanNames(name.split('.'));
   const metadata: Metadata = Object.freeze({ ...options.metadata, function: name });
@@ -80,38 +74,20 @@ export function instrument<F extends (...args: never[]) => unknown>(
   const okDuration = duration.labels({ function: name, outcome: 'ok' });
   const errorDuration = duration.labels({ function: name, outcome: 'error' });
 
-  const succeeded = (startNs: number): void => {
-    okDuration.record((clock.nowNs() - startNs) / 1e9);
-  };
-  const failed = (startNs: number, error: unknown): void => {
-    errorDuration.record((clock.nowNs() - startNs) / 1e9);
-    errors.inc({ function: name, code: errorCode(error) });
-  };
-
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
     calls.inc();
     const startNs = clock.nowNs();
-    let result: unknown;
-    try {
-      result = telemetry.runSpan(names, metadata, () =>
-        (fn as unknown as (...a: unknown[]) => unknown).apply(this, args),
-      );
-    } catch (error) {
-      failed(startNs, error);
-      throw error;
-    }
-    if (!isThenable(result)) {
-      succeeded(startNs);
-      return result;
-    }
-    return Promise.resolve(result).then(
-      (value) => {
-        succeeded(startNs);
-        return value;
+    return observeOutcome(
+      () =>
+        telemetry.runSpan(names, metadata, () =>
+          (fn as unknown as (...a: unknown[]) => unknown).apply(this, args),
+        ),
+      () => {
+        okDuration.record((clock.nowNs() - startNs) / 1e9);
       },
-      (error: unknown) => {
-        failed(startNs, error);
-        throw error;
+      (error) => {
+        errorDuration.record((clock.nowNs() - startNs) / 1e9);
+        errors.inc({ function: name, code: errorCode(error) });
       },
     );
   };

@@ -13,6 +13,7 @@ import {
   type Metadata,
 } from './event-name.js';
 import { MetricsRegistry } from './metrics/registry.js';
+import { observeOutcome } from './outcome.js';
 import { spanStorage, type SpanInfo } from './span-context.js';
 
 /** Receives the events it is attached to. Dispatch is synchronous, on the caller's stack. */
@@ -115,14 +116,6 @@ function sameName(name: EventName, cached: EventName): boolean {
   return true;
 }
 const POLICIES: readonly FailurePolicy[] = ['detach', 'keep'];
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
 
 /**
  * The :telemetry-style event bus plus a metrics registry. Handlers attach to exact event
@@ -231,7 +224,7 @@ export class Telemetry {
     if (typeof handler !== 'function') {
       throw inputError('type_mismatch', 'handler', 'a handler must be a function');
     }
-    const onError = options.onError ?? 'detach';
+    const onError = (options as AttachOptions | null)?.onError ?? 'detach';
     if (!POLICIES.includes(onError)) {
       throw inputError('invalid_input', 'options.onError', "onError must be 'detach' or 'keep'");
     }
@@ -340,39 +333,21 @@ export class Telemetry {
     const startNs = clock.nowNs();
     return spanStorage.run(info, () => {
       this.execute(names.start, { monotonicTimeNs: startNs, systemTimeMs: clock.wallMs() }, meta);
-      const fail = (error: unknown): void => {
-        const nowNs = clock.nowNs();
-        this.execute(
-          names.exception,
-          { durationNs: nowNs - startNs, monotonicTimeNs: nowNs },
-          { ...meta, kind: 'error', error },
-        );
-      };
-      const succeed = (): void => {
-        const nowNs = clock.nowNs();
-        this.execute(names.stop, { durationNs: nowNs - startNs, monotonicTimeNs: nowNs }, meta);
-      };
-      let result: T;
-      try {
-        result = fn();
-      } catch (error) {
-        fail(error);
-        throw error;
-      }
-      if (!isThenable(result)) {
-        succeed();
-        return result;
-      }
-      return Promise.resolve(result).then(
-        (value) => {
-          succeed();
-          return value;
+      return observeOutcome(
+        fn,
+        () => {
+          const nowNs = clock.nowNs();
+          this.execute(names.stop, { durationNs: nowNs - startNs, monotonicTimeNs: nowNs }, meta);
         },
-        (error: unknown) => {
-          fail(error);
-          throw error;
+        (error) => {
+          const nowNs = clock.nowNs();
+          this.execute(
+            names.exception,
+            { durationNs: nowNs - startNs, monotonicTimeNs: nowNs },
+            { ...meta, kind: 'error', error },
+          );
         },
-      ) as T;
+      );
     });
   }
 

@@ -3,7 +3,7 @@ import { FoundationError } from '@foundation/errors';
 import type { Backoff } from '../backoff.js';
 import { contextOf, type ExecuteContext, type ExecuteOptions, type Operation } from '../context.js';
 import { breakerChannel, listenerErrorChannel } from '../diagnostics.js';
-import { hasCode, invalidOption, ResilienceErrors } from '../errors.js';
+import { invalidOption, isCallerAbort, ResilienceErrors } from '../errors.js';
 import { settle, type Policy } from '../policy.js';
 import {
   clockOption,
@@ -329,11 +329,12 @@ class Breaker implements CircuitBreaker {
     }
     this.#consecutiveOpens = consecutiveOpens;
     const state = s.state!;
-    this.#transition(state, 'restored');
+    // Set before the transition, so a listener that reads the state sees the restored deadline.
     if (state === 'open') {
       this.#openUntilMs = nowMs + openRemainingMs;
       this.#lastOpenMs = openRemainingMs;
     }
+    this.#transition(state, 'restored');
   }
 
   onStateChange(listener: (change: BreakerStateChange) => void): () => void {
@@ -397,11 +398,7 @@ class Breaker implements CircuitBreaker {
   }
 
   #onError(generation: number, error: unknown, context: ExecuteContext, startMs: number): void {
-    const signal = context.signal;
-    const callerAborted =
-      hasCode(error, ResilienceErrors.aborted) ||
-      (signal?.aborted === true && !hasCode(signal.reason, ResilienceErrors.timed_out));
-    if (callerAborted) {
+    if (isCallerAbort(error, context.signal)) {
       // Neither a failure nor a success: only the probe slot is given back.
       if (generation === this.#generation && this.#state === 'half_open') this.#probesInFlight--;
       return;

@@ -112,10 +112,12 @@ export async function callWithBreaker<T>(
   fn: Operation<T>,
   options: CallWithBreakerOptions = {},
 ): Promise<Result<T, unknown>> {
-  const { breaker, signal, registry = defaultBreakerRegistry } = options;
   let instance: CircuitBreaker;
+  let signal: AbortSignal | undefined;
   try {
-    instance = registry.get(service, breaker);
+    const o = optionsObject('options', options);
+    signal = o.signal;
+    instance = (o.registry ?? defaultBreakerRegistry).get(service, o.breaker);
   } catch (error) {
     return err(error);
   }

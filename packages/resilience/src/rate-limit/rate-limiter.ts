@@ -2,7 +2,7 @@ import { err, systemClock, type Clock, type Result } from '@foundation/core';
 import { FoundationError, isForbiddenKey } from '@foundation/errors';
 import { contextOf, type ExecuteContext, type ExecuteOptions, type Operation } from '../context.js';
 import { rateLimitChannel } from '../diagnostics.js';
-import { abortedError, hasCode, invalidOption, ResilienceErrors } from '../errors.js';
+import { abortedError, invalidOption, isCallerAbort, ResilienceErrors } from '../errors.js';
 import { settle, type Policy } from '../policy.js';
 import {
   clockOption,
@@ -138,7 +138,7 @@ class TokenBucketLimiter implements RateLimiter {
 
   check(key: string = DEFAULT_KEY, cost = 1): RateDecision {
     this.#checkKey(key);
-    if (!(cost > 0 && cost < Infinity)) throw invalidOption('cost', 'must be a number > 0', cost);
+    positive('cost', cost);
     const waitMs = this.#store.take(key, cost, this.#limit, this.#clock.nowMs());
     if (waitMs === 0) return ALLOWED;
     if (rateLimitChannel.hasSubscribers) {
@@ -191,18 +191,22 @@ class TokenBucketLimiter implements RateLimiter {
     } else {
       await this.acquire(DEFAULT_KEY, this.#acquireOptions(context));
     }
-    if (this.#adaptive === undefined) return fn(context);
-    return this.#observed(fn, context, this.#adaptive);
+    return this.#run(fn, context);
   }
 
   async executeResult<T>(fn: Operation<T>, options?: ExecuteOptions): Promise<Result<T, unknown>> {
-    if (this.#maxWaitMs === 0) {
-      // The cheap path: take the token here, so a refusal is returned without throwing.
-      const decision = this.check();
-      if (!decision.allowed) return err(this.#limited(DEFAULT_KEY, 1, decision.retryAfterMs));
-      return settle(this.#run(fn, options));
+    if (this.#maxWaitMs !== 0) return settle(this.execute(fn, options));
+    // The cheap path: take the token here, so a refusal is returned without throwing. The
+    // caller's signal is checked first, so an aborted call takes no token.
+    let context: ExecuteContext;
+    try {
+      context = contextOf(options);
+    } catch (error) {
+      return err(error);
     }
-    return settle(this.execute(fn, options));
+    const decision = this.check();
+    if (!decision.allowed) return err(this.#limited(DEFAULT_KEY, 1, decision.retryAfterMs));
+    return settle(this.#run(fn, context));
   }
 
   record(outcome: { readonly ok: boolean; readonly durationMs?: number }): void {
@@ -221,9 +225,8 @@ class TokenBucketLimiter implements RateLimiter {
     }
   }
 
-  /** Runs `fn` after a token was taken by the caller. */
-  async #run<T>(fn: Operation<T>, options: ExecuteOptions | undefined): Promise<T> {
-    const context = contextOf(options);
+  /** Runs `fn` once its token was taken, observed in adaptive mode. */
+  async #run<T>(fn: Operation<T>, context: ExecuteContext): Promise<T> {
     if (this.#adaptive === undefined) return fn(context);
     return this.#observed(fn, context, this.#adaptive);
   }
@@ -236,9 +239,9 @@ class TokenBucketLimiter implements RateLimiter {
       this.record({ ok: true, durationMs: this.#clock.nowMs() - startMs });
       return value;
     } catch (error) {
-      const callerAborted =
-        context.signal?.aborted === true || hasCode(error, ResilienceErrors.aborted);
-      if (!callerAborted && (adaptive.isFailure?.(error) ?? true)) this.record({ ok: false });
+      if (!isCallerAbort(error, context.signal) && (adaptive.isFailure?.(error) ?? true)) {
+        this.record({ ok: false });
+      }
       throw error;
     }
   }

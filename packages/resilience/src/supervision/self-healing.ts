@@ -219,6 +219,8 @@ export class SelfHealing implements Service {
   readonly #checks: CheckRuntime[];
   #state: LifecycleState = 'idle';
   #run = new AbortController();
+  #starting: Promise<void> | undefined;
+  #stopping: Promise<void> | undefined;
   readonly #feed = new EventFeed<SelfHealingEvent>('foundation:resilience:self-healing');
 
   /**
@@ -251,29 +253,31 @@ export class SelfHealing implements Service {
     return this.#state;
   }
 
-  /** Runs every check once (concurrently), then schedules each. Starting twice does nothing. */
-  async start(_signal?: AbortSignal): Promise<void> {
-    if (this.#state === 'running' || this.#state === 'starting') return;
-    this.#state = 'starting';
-    this.#run = new AbortController();
-    for (const runtime of this.#checks) runtime.state = initialState(runtime.spec.name);
-    await Promise.all(this.#checks.map((runtime) => this.#runCheck(runtime)));
-    if (this.#run.signal.aborted) return;
-    this.#state = 'running';
-    for (const runtime of this.#checks) this.#schedule(runtime);
+  /**
+   * Runs every check once (concurrently), then schedules each. Starting while running does
+   * nothing; a start in progress is shared; a stop in progress is awaited first.
+   */
+  start(_signal?: AbortSignal): Promise<void> {
+    if (this.#state === 'running') return Promise.resolve();
+    if (this.#starting === undefined) {
+      const starting = this.#start().finally(() => {
+        if (this.#starting === starting) this.#starting = undefined;
+      });
+      this.#starting = starting;
+    }
+    return this.#starting;
   }
 
   /** Cancels every timer and aborts the checks and heals in progress. Safe to call twice. */
-  async stop(): Promise<void> {
-    if (this.#state !== 'running' && this.#state !== 'starting') return;
-    this.#state = 'stopping';
-    this.#run.abort(new Error(`${this.name} is stopping`));
-    for (const runtime of this.#checks) {
-      runtime.timer?.cancel();
-      runtime.timer = undefined;
-    }
-    await Promise.all(this.#checks.map((runtime) => runtime.inFlight ?? Promise.resolve()));
-    this.#state = 'stopped';
+  stop(): Promise<void> {
+    if (this.#stopping) return this.#stopping;
+    if (this.#state !== 'running' && this.#state !== 'starting') return Promise.resolve();
+    // A start this stop cuts short is over: a later start() begins afresh.
+    this.#starting = undefined;
+    this.#stopping = this.#stop().finally(() => {
+      this.#stopping = undefined;
+    });
+    return this.#stopping;
   }
 
   /** Same as {@link SelfHealing.stop}, for `await using`. */
@@ -350,6 +354,31 @@ export class SelfHealing implements Service {
     return this.#feed.subscribe(listener);
   }
 
+  async #start(): Promise<void> {
+    // The checks a stop is still waiting for must finish before new ones run. Without a stop
+    // in progress nothing is awaited, so the state is 'starting' before start() returns.
+    if (this.#stopping) await this.#stopping;
+    this.#state = 'starting';
+    const run = new AbortController();
+    this.#run = run;
+    for (const runtime of this.#checks) runtime.state = initialState(runtime.spec.name);
+    await Promise.all(this.#checks.map((runtime) => this.#runCheck(runtime)));
+    if (run.signal.aborted) return;
+    this.#state = 'running';
+    for (const runtime of this.#checks) this.#schedule(runtime);
+  }
+
+  async #stop(): Promise<void> {
+    this.#state = 'stopping';
+    this.#run.abort(new Error(`${this.name} is stopping`));
+    for (const runtime of this.#checks) {
+      runtime.timer?.cancel();
+      runtime.timer = undefined;
+    }
+    await Promise.all(this.#checks.map((runtime) => runtime.inFlight ?? Promise.resolve()));
+    this.#state = 'stopped';
+  }
+
   #find(name: string): CheckRuntime {
     const runtime = this.#checks.find((r) => r.spec.name === name);
     if (!runtime) {
@@ -385,31 +414,15 @@ export class SelfHealing implements Service {
     // A function, because the signal can abort while the check runs.
     const cancelled = (): boolean => run.aborted;
     if (cancelled()) return;
-    const controller = new AbortController();
-    const forward = (): void => {
-      controller.abort(run.reason);
-    };
-    run.addEventListener('abort', forward, { once: true });
     const startedMs = this.#clock.nowMs();
     let problem: string | undefined;
     let cause: unknown;
     try {
-      const outcome = await within(
-        () => spec.check(controller.signal),
-        spec.timeoutMs,
-        this.#clock,
-      );
-      if (outcome === TIMED_OUT) {
-        problem = `timed out after ${spec.timeoutMs} ms`;
-        controller.abort(new Error(problem));
-      } else {
-        problem = failureOf(outcome);
-      }
+      const outcome = await this.#bounded(spec.check, spec.timeoutMs, 'check timed out');
+      problem = outcome === TIMED_OUT ? `timed out after ${spec.timeoutMs} ms` : failureOf(outcome);
     } catch (error) {
       problem = `threw: ${describeReason(error)}`;
       cause = error;
-    } finally {
-      run.removeEventListener('abort', forward);
     }
     // A check cut short by stop() says nothing about what it checks.
     if (cancelled()) return;
@@ -450,21 +463,14 @@ export class SelfHealing implements Service {
   async #heal(runtime: CheckRuntime, error: FoundationError): Promise<void> {
     const { spec } = runtime;
     const heal = spec.heal!;
-    const controller = new AbortController();
-    const run = this.#run.signal;
-    const forward = (): void => {
-      controller.abort(run.reason);
-    };
-    run.addEventListener('abort', forward, { once: true });
     let failure: FoundationError | undefined;
     try {
-      const outcome = await within(
-        () => heal({ check: spec.name, error, signal: controller.signal }),
+      const outcome = await this.#bounded(
+        (signal) => heal({ check: spec.name, error, signal }),
         spec.healTimeoutMs,
-        this.#clock,
+        'heal timed out',
       );
       if (outcome === TIMED_OUT) {
-        controller.abort(new Error('heal timed out'));
         failure = new FoundationError(
           SupervisionErrors.heal_action_failed,
           `heal of '${spec.name}' timed out after ${spec.healTimeoutMs} ms`,
@@ -480,8 +486,6 @@ export class SelfHealing implements Service {
           context: { service: this.name, check: spec.name },
         },
       );
-    } finally {
-      run.removeEventListener('abort', forward);
     }
     runtime.state = { ...runtime.state, heals: runtime.state.heals + 1, lastHealError: failure };
     this.#feed.emit(() => ({
@@ -492,6 +496,30 @@ export class SelfHealing implements Service {
       error: failure,
       atMs: this.#clock.nowMs(),
     }));
+  }
+
+  /**
+   * Runs `work` (a check or a heal) within `timeoutMs`, with a signal that aborts when the
+   * service stops or, with `timeoutReason`, when the time is up.
+   */
+  async #bounded<T>(
+    work: (signal: AbortSignal) => T | PromiseLike<T>,
+    timeoutMs: number,
+    timeoutReason: string,
+  ): Promise<Awaited<T> | typeof TIMED_OUT> {
+    const run = this.#run.signal;
+    const controller = new AbortController();
+    const forward = (): void => {
+      controller.abort(run.reason);
+    };
+    run.addEventListener('abort', forward, { once: true });
+    try {
+      const outcome = await within(() => work(controller.signal), timeoutMs, this.#clock);
+      if (outcome === TIMED_OUT) controller.abort(new Error(timeoutReason));
+      return outcome;
+    } finally {
+      run.removeEventListener('abort', forward);
+    }
   }
 }
 

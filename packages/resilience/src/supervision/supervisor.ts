@@ -190,9 +190,12 @@ export class Supervisor implements Service, CrashReporter {
    */
   start(signal?: AbortSignal): Promise<void> {
     if (this.#state === 'running') return Promise.resolve();
-    this.#starting ??= this.#start(signal).finally(() => {
-      this.#starting = undefined;
-    });
+    if (this.#starting === undefined) {
+      const starting = this.#start(signal).finally(() => {
+        if (this.#starting === starting) this.#starting = undefined;
+      });
+      this.#starting = starting;
+    }
     return this.#starting;
   }
 
@@ -205,6 +208,8 @@ export class Supervisor implements Service, CrashReporter {
     if (this.#stopping) return this.#stopping;
     if (this.#state !== 'running' && this.#state !== 'starting') return Promise.resolve();
     this.#state = 'stopping';
+    // A start this stop cuts short is over: a later start() begins afresh.
+    this.#starting = undefined;
     this.#halt();
     this.#stopping = this.#enqueue(async () => {
       await this.#stopAll();
@@ -395,7 +400,9 @@ export class Supervisor implements Service, CrashReporter {
   }
 
   async #start(signal: AbortSignal | undefined): Promise<void> {
-    await this.#stopping;
+    // Without a stop in progress nothing is awaited, so the state is 'starting' before start()
+    // returns and a stop() right after it is not lost.
+    if (this.#stopping) await this.#stopping;
     signal?.throwIfAborted();
     this.#state = 'starting';
     this.#failure = undefined;
@@ -421,7 +428,8 @@ export class Supervisor implements Service, CrashReporter {
           }
           started.push(record);
         }
-        this.#state = 'running';
+        // A stop() that came while the last child started (from an event listener) stands.
+        if (this.#state === 'starting') this.#state = 'running';
       });
     } finally {
       signal?.removeEventListener('abort', forward);

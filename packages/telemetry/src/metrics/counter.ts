@@ -1,4 +1,4 @@
-import { inputError } from '../codes.js';
+import { inputError, receivedNumber } from '../codes.js';
 import type { LabelValues, Labels } from './labels.js';
 import { Metric, type MetricHost, type Series } from './metric.js';
 import type { CounterSnapshot, MetricOptions } from './types.js';
@@ -29,7 +29,7 @@ export class CounterSeries implements Series {
         `${this.#metric}.amount`,
         'a counter only goes up by a finite amount >= 0',
         {
-          received: typeof amount === 'number' ? String(amount) : typeof amount,
+          received: receivedNumber(amount),
         },
       );
     }

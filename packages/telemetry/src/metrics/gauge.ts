@@ -1,4 +1,4 @@
-import { inputError } from '../codes.js';
+import { inputError, receivedNumber } from '../codes.js';
 import type { LabelValues, Labels } from './labels.js';
 import { Metric, type MetricHost, type Series } from './metric.js';
 import type { GaugeSnapshot, MetricOptions } from './types.js';
@@ -48,7 +48,7 @@ export class GaugeSeries implements Series {
         `${this.#metric}.${what}`,
         `a gauge ${what} must be a finite number`,
         {
-          received: typeof value === 'number' ? String(value) : typeof value,
+          received: receivedNumber(value),
         },
       );
     }

@@ -1,4 +1,4 @@
-import { inputError } from '../codes.js';
+import { inputError, receivedNumber } from '../codes.js';
 import { checkBuckets, estimateQuantile } from './buckets.js';
 import type { LabelValues, Labels } from './labels.js';
 import { Metric, type MetricHost, type Series } from './metric.js';
@@ -43,7 +43,7 @@ function badValue(metric: string, value: unknown): Error {
     negative
       ? 'negative values are refused (create the histogram with allowNegative)'
       : 'a histogram value must be a finite number',
-    { received: typeof value === 'number' ? String(value) : typeof value },
+    { received: receivedNumber(value) },
   );
 }
 
