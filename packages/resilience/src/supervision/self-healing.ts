@@ -1,4 +1,5 @@
 import {
+  abortReason,
   systemClock,
   TIMED_OUT,
   within,
@@ -255,9 +256,12 @@ export class SelfHealing implements Service {
 
   /**
    * Runs every check once (concurrently), then schedules each. Starting while running does
-   * nothing; a start in progress is shared; a stop in progress is awaited first.
+   * nothing; a start in progress is shared; a stop in progress is awaited first. If `signal`
+   * aborts before the first round of checks is done, the service stops and the start rejects
+   * with the signal's reason.
    */
-  start(_signal?: AbortSignal): Promise<void> {
+  start(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
     if (this.#state === 'running') return Promise.resolve();
     if (this.#starting === undefined) {
       const starting = this.#start().finally(() => {
@@ -265,7 +269,20 @@ export class SelfHealing implements Service {
       });
       this.#starting = starting;
     }
-    return this.#starting;
+    return signal ? this.#startUnlessAborted(this.#starting, signal) : this.#starting;
+  }
+
+  async #startUnlessAborted(starting: Promise<void>, signal: AbortSignal): Promise<void> {
+    const onAbort = (): void => {
+      void this.stop();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await starting;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+    if (signal.aborted) throw abortReason(signal);
   }
 
   /** Cancels every timer and aborts the checks and heals in progress. Safe to call twice. */

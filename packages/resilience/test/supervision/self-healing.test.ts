@@ -53,6 +53,44 @@ describe('SelfHealing', () => {
     await service.stop();
   });
 
+  it('start(signal): an abort during the first checks stops the service and rejects', async () => {
+    let release: (() => void) | undefined;
+    const { service, clock } = healing([
+      {
+        name: 'slow',
+        intervalMs: 1_000,
+        check: () =>
+          new Promise<boolean>((resolve) => {
+            release = () => {
+              resolve(true);
+            };
+          }),
+      },
+    ]);
+    const already = new AbortController();
+    already.abort(new Error('too late'));
+    await expect(service.start(already.signal)).rejects.toThrow('too late');
+    expect(service.state).toBe('idle');
+
+    const controller = new AbortController();
+    const starting = service.start(controller.signal);
+    await flush();
+    controller.abort(new Error('deploy cancelled'));
+    release?.();
+    await expect(starting).rejects.toThrow('deploy cancelled');
+    await service.stop();
+    expect(service.state).toBe('stopped');
+    expect(clock.pendingTimers()).toBe(0);
+
+    const unaborted = new AbortController();
+    const again = service.start(unaborted.signal);
+    await flush();
+    release?.();
+    await again;
+    expect(service.state).toBe('running');
+    await service.stop();
+  });
+
   it('spreads the interval by the jitter', async () => {
     const clock = new ManualClock();
     const times: number[] = [];
