@@ -126,6 +126,15 @@ class ConsecutiveTracker implements Tracker {
   }
 }
 
+/** The window rules' test: enough calls in the window, and a large enough share failed. */
+function windowTrips(
+  rule: CountWindowRule | TimeWindowRule,
+  failures: number,
+  calls: number,
+): boolean {
+  return calls >= rule.minCalls && failures >= rule.failureRate * calls;
+}
+
 class CountWindowTracker implements Tracker {
   readonly #ring: Uint8Array;
   #next = 0;
@@ -142,11 +151,7 @@ class CountWindowTracker implements Tracker {
     this.#ring[this.#next] = value;
     this.#failures += value;
     this.#next = this.#next + 1 === this.rule.size ? 0 : this.#next + 1;
-    return (
-      failure &&
-      this.#filled >= this.rule.minCalls &&
-      this.#failures >= this.rule.failureRate * this.#filled
-    );
+    return failure && windowTrips(this.rule, this.#failures, this.#filled);
   }
 
   reset(): void {
@@ -199,11 +204,7 @@ class TimeWindowTracker implements Tracker {
       this.#fails[slot]! += 1;
       this.#totalFails += 1;
     }
-    return (
-      failure &&
-      this.#totalCalls >= this.rule.minCalls &&
-      this.#totalFails >= this.rule.failureRate * this.#totalCalls
-    );
+    return failure && windowTrips(this.rule, this.#totalFails, this.#totalCalls);
   }
 
   reset(): void {
