@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+
 /** A scheduled callback that can be cancelled. Cancelling twice, or after it ran, is harmless. */
 export interface Timer {
   /** Stops the callback from running (again). */

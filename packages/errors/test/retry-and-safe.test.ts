@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   FoundationError,
@@ -80,6 +81,20 @@ describe('isForbiddenKey', () => {
       true,
     ]);
     expect(['proto', '__proto', 'Constructor', ''].some(isForbiddenKey)).toBe(false);
+  });
+
+  it('agrees with the list for any string, including look-alikes of the same length', () => {
+    const forbidden = ['__proto__', 'constructor', 'prototype'];
+    const lookAlike = fc
+      .constantFrom(...forbidden)
+      .chain((word) =>
+        fc.nat({ max: word.length - 1 }).map((i) => word.slice(0, i) + '_' + word.slice(i + 1)),
+      );
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), lookAlike, fc.constantFrom(...forbidden)), (key) => {
+        expect(isForbiddenKey(key)).toBe(forbidden.includes(key));
+      }),
+    );
   });
 });
 

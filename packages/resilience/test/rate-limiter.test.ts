@@ -80,14 +80,16 @@ describe('rateLimiter.check', () => {
     for (const key of ['__proto__', 'constructor', 'prototype']) {
       expect(catchError(() => limiter.check(key)).context.path).toBe('key');
     }
-    expect(catchError(() => limiter.check(5 as never)).context.rule).toBe('must be a string');
+    for (const key of [5, null, {}]) {
+      expect(catchError(() => limiter.check(key as never)).context.rule).toBe('must be a string');
+    }
     expect(catchError(() => limiter.available({} as never)).code).toBe(3204);
     expect(
       catchError(() => {
         limiter.reset('__proto__');
       }).code,
     ).toBe(3204);
-    for (const cost of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+    for (const cost of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '1' as never]) {
       expect(catchError(() => limiter.check('a', cost)).context.path).toBe('cost');
     }
   });

@@ -137,8 +137,9 @@ class TokenBucketLimiter implements RateLimiter {
   }
 
   check(key: string = DEFAULT_KEY, cost = 1): RateDecision {
-    this.#checkKey(key);
-    positive('cost', cost);
+    // The common arguments skip validation: the default key and cost are known to be valid.
+    if (key !== DEFAULT_KEY) this.#checkKey(key);
+    if (cost !== 1) positive('cost', cost);
     const waitMs = this.#store.take(key, cost, this.#limit, this.#clock.nowMs());
     if (waitMs === 0) return ALLOWED;
     if (rateLimitChannel.hasSubscribers) {
