@@ -168,15 +168,24 @@ export class Telemetry {
   /**
    * Emits an event to the handlers attached to exactly `eventName`. The name is always checked;
    * measurements (finite numbers only) are checked when at least one handler receives them.
+   * Names declared once as frozen constants are the cheapest to repeat.
    *
    * @throws FoundationError `invalid_input` / `type_mismatch` for a bad name or measurement.
+   * @example
+   * ```ts
+   * const ORDER_CREATED = Object.freeze(['shop', 'order', 'created']);
+   * telemetry.execute(ORDER_CREATED, { count: 1 }, { orderId });
+   * ```
    */
   execute(eventName: EventName, measurements: Measurements, metadata?: Metadata): void {
     // The last name dispatched (validated, with its handlers) is cached: a repeated event costs
-    // a few string comparisons, and nothing more when no handler listens.
-    const handlers = sameName(eventName, this.#cachedName)
-      ? this.#cachedHandlers
-      : this.#resolve(eventName);
+    // one identity check when its name is a frozen array (it cannot have changed since), a few
+    // string comparisons otherwise, and nothing more when no handler listens.
+    const cached = this.#cachedName;
+    const handlers =
+      eventName === cached || sameName(eventName, cached)
+        ? this.#cachedHandlers
+        : this.#resolve(eventName);
     // Kept out of line so this method stays small enough to inline at call sites.
     if (handlers.length !== 0) this.#dispatch(handlers, eventName, measurements, metadata ?? EMPTY);
   }
@@ -358,7 +367,9 @@ export class Telemetry {
       this.#attachedCount === 0
         ? NO_HANDLERS
         : (this.#node(eventName, false)?.handlers ?? NO_HANDLERS);
-    this.#cachedName = eventName.slice();
+    // A frozen name is kept as it is (its identity then identifies it); any other is copied, so
+    // a caller changing its array later cannot change the cache.
+    this.#cachedName = Object.isFrozen(eventName) ? eventName : eventName.slice();
     this.#cachedHandlers = handlers;
     return handlers;
   }

@@ -82,6 +82,26 @@ describe('execute and attach', () => {
     expect(seen.slice(-2)).toEqual(['a', 'b']);
   });
 
+  it('recognises a repeated frozen name by identity, and still sees attaches and detaches', () => {
+    const t = createTelemetry();
+    const frozenA = Object.freeze(['x', 'a']);
+    const seen: string[] = [];
+    t.execute(frozenA, {});
+    t.attach('a', ['x', 'a'], () => seen.push('a'));
+    t.execute(frozenA, {});
+    t.execute(frozenA, {});
+    // An equal but different array, frozen or not, finds the same handlers.
+    t.execute(['x', 'a'], {});
+    t.execute(Object.freeze(['x', 'a']), {});
+    t.detach('a');
+    t.execute(frozenA, {});
+    expect(seen).toEqual(['a', 'a', 'a', 'a']);
+    // A frozen name is validated once, like any other: a bad one is refused every time.
+    const bad = Object.freeze(['x', '']);
+    expect(() => t.execute(bad, {})).toThrow(FoundationError);
+    expect(() => t.execute(bad, {})).toThrow(FoundationError);
+  });
+
   it('attachMany attaches one handler to several events; detach removes it from all', () => {
     const t = createTelemetry();
     const seen: string[] = [];
