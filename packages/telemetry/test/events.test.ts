@@ -98,8 +98,12 @@ describe('execute and attach', () => {
     expect(seen).toEqual(['a', 'a', 'a', 'a']);
     // A frozen name is validated once, like any other: a bad one is refused every time.
     const bad = Object.freeze(['x', '']);
-    expect(() => t.execute(bad, {})).toThrow(FoundationError);
-    expect(() => t.execute(bad, {})).toThrow(FoundationError);
+    expect(() => {
+      t.execute(bad, {});
+    }).toThrow(FoundationError);
+    expect(() => {
+      t.execute(bad, {});
+    }).toThrow(FoundationError);
   });
 
   it('attachMany attaches one handler to several events; detach removes it from all', () => {
