@@ -15,5 +15,5 @@ export const bulkheadChannel = channel('foundation:resilience:bulkhead');
 export const rateLimitChannel = channel('foundation:resilience:rate-limit');
 /** A fallback served its value instead of the failed call's. */
 export const fallbackChannel = channel('foundation:resilience:fallback');
-/** A state-change listener threw; the breaker carried on. */
+/** A caller's callback threw (a state-change listener or a predicate); the policy carried on. */
 export const listenerErrorChannel = channel('foundation:resilience:listener-error');

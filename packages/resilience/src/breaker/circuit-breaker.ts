@@ -2,7 +2,8 @@ import { err, systemClock, type Clock, type Result } from '@foundation/core';
 import { FoundationError } from '@foundation/errors';
 import type { Backoff } from '../backoff.js';
 import { contextOf, type ExecuteContext, type ExecuteOptions, type Operation } from '../context.js';
-import { breakerChannel, listenerErrorChannel } from '../diagnostics.js';
+import { askPredicate, reportCallbackError } from '../callbacks.js';
+import { breakerChannel } from '../diagnostics.js';
 import { invalidOption, isCallerAbort, ResilienceErrors } from '../errors.js';
 import { settle, type Policy } from '../policy.js';
 import {
@@ -73,7 +74,9 @@ export interface CircuitBreakerOptions {
   readonly slowCallMs?: number;
   /**
    * Whether an error counts as a failure; one that does not counts as a success. The caller's
-   * own abort never counts either way. Default: every error.
+   * own abort never counts either way. If it throws, the error counts as a failure, the caller
+   * still gets its own error, and the throw is reported on
+   * `foundation:resilience:listener-error`. Default: every error.
    */
   readonly isFailure?: (error: unknown) => boolean;
   /** The clock. Default `systemClock`. */
@@ -403,7 +406,11 @@ class Breaker implements CircuitBreaker {
       if (generation === this.#generation && this.#state === 'half_open') this.#probesInFlight--;
       return;
     }
-    if (this.#isFailure !== undefined && !this.#isFailure(error)) {
+    const isFailure = this.#isFailure;
+    if (
+      isFailure !== undefined &&
+      !askPredicate(this.name, 'isFailure', isFailure, error, undefined, true)
+    ) {
       this.#onSuccess(generation, startMs);
       return;
     }
@@ -467,9 +474,7 @@ class Breaker implements CircuitBreaker {
         listener(change);
       } catch (error) {
         // A listener's bug must not break the breaker; it is reported, not swallowed.
-        if (listenerErrorChannel.hasSubscribers) {
-          listenerErrorChannel.publish({ source: this.name, error });
-        }
+        reportCallbackError(this.name, 'onStateChange', error);
       }
     }
   }

@@ -1,5 +1,6 @@
 import { err, systemClock, type Clock, type Result } from '@foundation/core';
 import { FoundationError, isForbiddenKey } from '@foundation/errors';
+import { askPredicate } from '../callbacks.js';
 import { contextOf, type ExecuteContext, type ExecuteOptions, type Operation } from '../context.js';
 import { rateLimitChannel } from '../diagnostics.js';
 import { abortedError, invalidOption, isCallerAbort, ResilienceErrors } from '../errors.js';
@@ -26,7 +27,11 @@ export interface AdaptiveOptions {
   readonly decreaseFactor?: number;
   /** A success slower than this counts as a failure. Default: no limit. */
   readonly slowMs?: number;
-  /** Whether an error from `execute` counts as a failure. Default: any but the caller's abort. */
+  /**
+   * Whether an error from `execute` counts as a failure. If it throws, the error counts as one
+   * and the throw is reported on `foundation:resilience:listener-error`. Default: any but the
+   * caller's abort.
+   */
   readonly isFailure?: (error: unknown) => boolean;
 }
 
@@ -240,7 +245,12 @@ class TokenBucketLimiter implements RateLimiter {
       this.record({ ok: true, durationMs: this.#clock.nowMs() - startMs });
       return value;
     } catch (error) {
-      if (!isCallerAbort(error, context.signal) && (adaptive.isFailure?.(error) ?? true)) {
+      const isFailure = adaptive.isFailure;
+      if (
+        !isCallerAbort(error, context.signal) &&
+        (isFailure === undefined ||
+          askPredicate('rate-limiter', 'adaptive.isFailure', isFailure, error, undefined, true))
+      ) {
         this.record({ ok: false });
       }
       throw error;

@@ -1,5 +1,6 @@
 import { systemClock, type Clock, type Result } from '@foundation/core';
 import { FoundationError } from '@foundation/errors';
+import { askPredicate } from '../callbacks.js';
 import { exponentialBackoff, type Backoff } from '../backoff.js';
 import {
   contextOf,
@@ -31,10 +32,14 @@ export interface RetryOptions {
   /**
    * Whether an error is worth another attempt. FoundationErrors whose retry strategy is
    * `none` (invalid input, the caller's abort, …) are never retried, whatever this says.
-   * Default: every other error.
+   * If it throws, the error is not retried (the caller gets it unchanged) and the throw is
+   * reported on `foundation:resilience:listener-error`. Default: every other error.
    */
   readonly retryOn?: (error: unknown, attempt: number) => boolean;
-  /** Whether a value counts as a failure to retry. Default: no value does. */
+  /**
+   * Whether a value counts as a failure to retry. If it throws, the value is returned and the
+   * throw is reported on `foundation:resilience:listener-error`. Default: no value does.
+   */
   readonly retryOnResult?: (value: unknown, attempt: number) => boolean;
   /** No retry is started that would begin later than this many ms after the first attempt. */
   readonly deadlineMs?: number;
@@ -101,7 +106,11 @@ class Retry implements RetryPolicy {
         failure = error;
       }
       if (failure === NO_ERROR) {
-        if (this.#retryOnResult === undefined || !this.#retryOnResult(value!, attempt)) {
+        const retryOnResult = this.#retryOnResult;
+        if (
+          retryOnResult === undefined ||
+          !askPredicate('retry', 'retryOnResult', retryOnResult, value!, attempt, false)
+        ) {
           this.#budget?.deposit();
           return value!;
         }
@@ -141,7 +150,8 @@ class Retry implements RetryPolicy {
   #retryable(error: unknown, attempt: number, signal: AbortSignal | undefined): boolean {
     if (signal?.aborted) return false;
     if (FoundationError.is(error) && error.retryStrategy === 'none') return false;
-    return this.#retryOn === undefined || this.#retryOn(error, attempt);
+    const retryOn = this.#retryOn;
+    return retryOn === undefined || askPredicate('retry', 'retryOn', retryOn, error, attempt, false);
   }
 
   /** The delay before the next attempt, or why there is none. */
