@@ -25,7 +25,7 @@ export function askPredicate<A, B>(
   onThrow: boolean,
 ): boolean {
   try {
-    return Boolean(predicate(a, b));
+    return predicate(a, b);
   } catch (error) {
     reportCallbackError(source, callback, error);
     return onThrow;
