@@ -141,6 +141,46 @@ describe('review regressions: start after stop', () => {
   });
 });
 
+describe('review regressions: start, stop, start, stop', () => {
+  it('Supervisor: the last stop calls off a start queued behind the first stop', async () => {
+    const probe = new Probe();
+    const supervisor = new Supervisor({ clock: new ManualClock(), children: [probe.child('a')] });
+    await supervisor.start();
+    const firstStop = supervisor.stop();
+    const queued = rejection(supervisor.start());
+    const secondStop = supervisor.stop();
+    await Promise.all([firstStop, secondStop]);
+    expect(((await queued) as FoundationError).codeName).toBe('child_start_failed');
+    expect(supervisor.state).toBe('stopped');
+    expect(probe.journal).toEqual(['start:a', 'stop:a']);
+    // Still startable afterwards.
+    await supervisor.start();
+    expect(supervisor.state).toBe('running');
+    await supervisor.stop();
+  });
+
+  it('SelfHealing: the last stop calls off a start queued behind the first stop', async () => {
+    const clock = new ManualClock();
+    let runs = 0;
+    const service = new SelfHealing({
+      checks: [{ name: 'c', intervalMs: 1_000, jitter: 0, check: () => ++runs > 0 }],
+      clock,
+    });
+    await service.start();
+    const firstStop = service.stop();
+    const queued = service.start();
+    const secondStop = service.stop();
+    await Promise.all([firstStop, queued, secondStop]);
+    expect(service.state).toBe('stopped');
+    expect(runs).toBe(1);
+    expect(clock.pendingTimers()).toBe(0);
+    await service.start();
+    expect(service.state).toBe('running');
+    await service.stop();
+    expect(clock.pendingTimers()).toBe(0);
+  });
+});
+
 describe('review regressions: stop right after start', () => {
   it('Supervisor: a stop() called synchronously after start() is not ignored', async () => {
     const probe = new Probe();

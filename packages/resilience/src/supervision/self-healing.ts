@@ -222,6 +222,9 @@ export class SelfHealing implements Service {
   #run = new AbortController();
   #starting: Promise<void> | undefined;
   #stopping: Promise<void> | undefined;
+  // Bumped by every stop(), so a start queued behind a stop in progress knows a later stop
+  // called it off.
+  #stops = 0;
   readonly #feed = new EventFeed<SelfHealingEvent>('foundation:resilience:self-healing');
 
   /**
@@ -285,12 +288,17 @@ export class SelfHealing implements Service {
     if (signal.aborted) throw abortReason(signal);
   }
 
-  /** Cancels every timer and aborts the checks and heals in progress. Safe to call twice. */
+  /**
+   * Cancels every timer and aborts the checks and heals in progress. A start in progress, or
+   * one still waiting for an earlier stop, ends without starting. Safe to call twice.
+   */
   stop(): Promise<void> {
+    this.#stops++;
+    // A start this stop cuts short (or calls off, if it waits for a stop in progress) is over:
+    // a later start() begins afresh.
+    this.#starting = undefined;
     if (this.#stopping) return this.#stopping;
     if (this.#state !== 'running' && this.#state !== 'starting') return Promise.resolve();
-    // A start this stop cuts short is over: a later start() begins afresh.
-    this.#starting = undefined;
     this.#stopping = this.#stop().finally(() => {
       this.#stopping = undefined;
     });
@@ -374,7 +382,12 @@ export class SelfHealing implements Service {
   async #start(): Promise<void> {
     // The checks a stop is still waiting for must finish before new ones run. Without a stop
     // in progress nothing is awaited, so the state is 'starting' before start() returns.
-    if (this.#stopping) await this.#stopping;
+    if (this.#stopping) {
+      const stops = this.#stops;
+      await this.#stopping;
+      // Called off by a later stop(): like a start that stop cuts short, it ends quietly.
+      if (this.#stops !== stops) return;
+    }
     this.#state = 'starting';
     const run = new AbortController();
     this.#run = run;

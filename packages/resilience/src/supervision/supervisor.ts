@@ -120,6 +120,9 @@ export class Supervisor implements Service, CrashReporter {
   #queue: Promise<unknown> = Promise.resolve();
   #starting: Promise<void> | undefined;
   #stopping: Promise<void> | undefined;
+  // Bumped by every stop(), so a start queued behind a stop in progress knows a later stop
+  // called it off.
+  #stops = 0;
   #totalRestarts = 0;
   readonly #backoffTimers = new Set<Timer>();
   readonly #feed = new EventFeed<SupervisorEvent>('foundation:resilience:supervisor');
@@ -202,14 +205,17 @@ export class Supervisor implements Service, CrashReporter {
   /**
    * Stops the children in reverse order, each bounded by its `shutdownTimeoutMs` (a stop that
    * hangs is abandoned and reported as `child_stop_timeout`); pending restarts are cancelled.
-   * Safe to call twice.
+   * A start in progress, or one still waiting for an earlier stop, rejects with 5202. Safe to
+   * call twice.
    */
   stop(): Promise<void> {
+    this.#stops++;
+    // A start this stop cuts short (or calls off, if it waits for a stop in progress) is over:
+    // a later start() begins afresh.
+    this.#starting = undefined;
     if (this.#stopping) return this.#stopping;
     if (this.#state !== 'running' && this.#state !== 'starting') return Promise.resolve();
     this.#state = 'stopping';
-    // A start this stop cuts short is over: a later start() begins afresh.
-    this.#starting = undefined;
     this.#halt();
     this.#stopping = this.#enqueue(async () => {
       await this.#stopAll();
@@ -402,7 +408,14 @@ export class Supervisor implements Service, CrashReporter {
   async #start(signal: AbortSignal | undefined): Promise<void> {
     // Without a stop in progress nothing is awaited, so the state is 'starting' before start()
     // returns and a stop() right after it is not lost.
-    if (this.#stopping) await this.#stopping;
+    if (this.#stopping) {
+      const stops = this.#stops;
+      await this.#stopping;
+      if (this.#stops !== stops) {
+        const reason = new Error(`${this.name} was stopped before it started`);
+        throw wrap(reason, SupervisionErrors.child_start_failed, 'start aborted');
+      }
+    }
     signal?.throwIfAborted();
     this.#state = 'starting';
     this.#failure = undefined;
