@@ -151,7 +151,9 @@ class Retry implements RetryPolicy {
     if (signal?.aborted) return false;
     if (FoundationError.is(error) && error.retryStrategy === 'none') return false;
     const retryOn = this.#retryOn;
-    return retryOn === undefined || askPredicate('retry', 'retryOn', retryOn, error, attempt, false);
+    return (
+      retryOn === undefined || askPredicate('retry', 'retryOn', retryOn, error, attempt, false)
+    );
   }
 
   /** The delay before the next attempt, or why there is none. */
