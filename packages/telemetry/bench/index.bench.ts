@@ -35,6 +35,16 @@ const busy = createTelemetry();
 busy.attach('one', NAME, (_name, measurements) => {
   sink += measurements.count!;
 });
+// A span's start and stop take turns: the single-name cache misses on every call.
+const START: EventName = Object.freeze(['app', 'request', 'start']);
+const STOP: EventName = Object.freeze(['app', 'request', 'stop']);
+const turns = createTelemetry();
+turns.attach('start', START, (_name, measurements) => {
+  sink += measurements.count!;
+});
+turns.attach('stop', STOP, (_name, measurements) => {
+  sink += measurements.count!;
+});
 const emitter = new EventEmitter();
 emitter.on('foundation.config.updated', (measurements: { count: number }) => {
   sink += measurements.count;
@@ -81,6 +91,10 @@ const suite = new BenchSuite('@foundation/telemetry', 5)
   })
   .add('execute, one handler', () => {
     busy.execute(NAME, MEASUREMENTS, METADATA);
+  })
+  .add('execute x2, two names taking turns, one handler each', () => {
+    turns.execute(START, MEASUREMENTS, METADATA);
+    turns.execute(STOP, MEASUREMENTS, METADATA);
   })
   .add('EventEmitter emit, one listener', () =>
     emitter.emit('foundation.config.updated', MEASUREMENTS, METADATA),

@@ -24,9 +24,9 @@ export function isValidEventName(name: unknown): name is EventName {
   if (length === 0 || length > MAX_EVENT_NAME_SEGMENTS) return false;
   for (let i = 0; i < length; i++) {
     const segment: unknown = name[i];
-    if (typeof segment !== 'string' || segment.length === 0) return false;
-    if (segment === '__proto__' || segment === 'constructor' || segment === 'prototype')
+    if (typeof segment !== 'string' || segment.length === 0 || isForbiddenKey(segment)) {
       return false;
+    }
   }
   return true;
 }

@@ -108,6 +108,12 @@ const EMPTY: Metadata = Object.freeze({});
 const NO_NAME = [Symbol('no event')] as unknown as EventName;
 const NO_HANDLERS: readonly Attached[] = Object.freeze([]);
 
+/** The handlers a frozen event name resolved to, valid while the handler set is unchanged. */
+interface Resolution {
+  readonly version: number;
+  readonly handlers: readonly Attached[];
+}
+
 /** True when `name` is an array with the same segments as `cached` (a valid, non-empty name). */
 function sameName(name: EventName, cached: EventName): boolean {
   const length = cached.length;
@@ -133,6 +139,11 @@ export class Telemetry {
   #attachedCount = 0;
   #cachedName: EventName = NO_NAME;
   #cachedHandlers: readonly Attached[] = NO_HANDLERS;
+  // Frozen names cannot change, so each keeps its resolution: names that take turns (a span's
+  // start and stop) skip validation and the trie walk. Bumping the version on attach and
+  // detach makes every kept resolution stale at once.
+  readonly #frozenNames = new WeakMap<EventName, Resolution>();
+  #version = 0;
   #reportingFailure = false;
   readonly #spanNameCache = new WeakMap<EventName, SpanNames>();
 
@@ -178,14 +189,11 @@ export class Telemetry {
    * ```
    */
   execute(eventName: EventName, measurements: Measurements, metadata?: Metadata): void {
-    // The last name dispatched (validated, with its handlers) is cached: a repeated event costs
-    // one identity check when its name is a frozen array (it cannot have changed since), a few
-    // string comparisons otherwise, and nothing more when no handler listens.
+    // The last name dispatched (validated, with its handlers) is cached: repeating a frozen name
+    // costs one identity check (it cannot have changed since), and nothing more when no handler
+    // listens. Everything else is looked up out of line.
     const cached = this.#cachedName;
-    const handlers =
-      eventName === cached || sameName(eventName, cached)
-        ? this.#cachedHandlers
-        : this.#resolve(eventName);
+    const handlers = eventName === cached ? this.#cachedHandlers : this.#lookup(eventName, cached);
     // Kept out of line so this method stays small enough to inline at call sites.
     if (handlers.length !== 0) this.#dispatch(handlers, eventName, measurements, metadata ?? EMPTY);
   }
@@ -258,7 +266,7 @@ export class Telemetry {
     }
     this.#byId.set(id, entries);
     this.#attachedCount += entries.length;
-    this.#cachedName = NO_NAME;
+    this.#invalidate();
   }
 
   /** Detaches the handler attached under `id`; returns whether there was one. */
@@ -267,7 +275,7 @@ export class Telemetry {
     if (!entries) return false;
     this.#byId.delete(id);
     this.#attachedCount -= entries.length;
-    this.#cachedName = NO_NAME;
+    this.#invalidate();
     for (const entry of entries) {
       const node = this.#node(entry.eventName, false)!;
       // A new array each time, so a dispatch in progress keeps its own list.
@@ -360,18 +368,42 @@ export class Telemetry {
     });
   }
 
-  /** Validates a name not in the cache, finds its handlers and caches both. */
-  #resolve(eventName: EventName): readonly Attached[] {
-    if (!isValidEventName(eventName)) invalidEventName(eventName);
-    const handlers =
-      this.#attachedCount === 0
-        ? NO_HANDLERS
-        : (this.#node(eventName, false)?.handlers ?? NO_HANDLERS);
-    // A frozen name is kept as it is (its identity then identifies it); any other is copied, so
-    // a caller changing its array later cannot change the cache.
-    this.#cachedName = Object.isFrozen(eventName) ? eventName : eventName.slice();
+  /**
+   * The handlers of `eventName` when it is not the `cached` name itself: a frozen name seen
+   * before, a copy of the cached name, or a name to resolve. It becomes the cached name.
+   */
+  #lookup(eventName: EventName, cached: EventName): readonly Attached[] {
+    const known = this.#frozenNames.get(eventName);
+    if (known?.version === this.#version) {
+      this.#cachedName = eventName;
+      this.#cachedHandlers = known.handlers;
+      return known.handlers;
+    }
+    if (sameName(eventName, cached)) return this.#cachedHandlers;
+    const handlers = this.#resolve(eventName);
+    if (Object.isFrozen(eventName)) {
+      this.#frozenNames.set(eventName, { version: this.#version, handlers });
+      this.#cachedName = eventName;
+    } else {
+      // Copied, so a caller changing its array later cannot change the cache.
+      this.#cachedName = eventName.slice();
+    }
     this.#cachedHandlers = handlers;
     return handlers;
+  }
+
+  /** Validates a name and finds its handlers. */
+  #resolve(eventName: EventName): readonly Attached[] {
+    if (!isValidEventName(eventName)) invalidEventName(eventName);
+    return this.#attachedCount === 0
+      ? NO_HANDLERS
+      : (this.#node(eventName, false)?.handlers ?? NO_HANDLERS);
+  }
+
+  /** Forgets every resolution: the handler set changed. */
+  #invalidate(): void {
+    this.#cachedName = NO_NAME;
+    this.#version++;
   }
 
   #node(eventName: EventName, create: boolean): Node | undefined {

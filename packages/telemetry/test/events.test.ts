@@ -82,6 +82,26 @@ describe('execute and attach', () => {
     expect(seen.slice(-2)).toEqual(['a', 'b']);
   });
 
+  it('keeps frozen names that take turns apart, across attaches and detaches', () => {
+    const t = createTelemetry();
+    const start = Object.freeze(['span', 'start']);
+    const stop = Object.freeze(['span', 'stop']);
+    const seen: string[] = [];
+    const turn = (): void => {
+      t.execute(start, {});
+      t.execute(stop, {});
+    };
+    turn();
+    t.attach('start', start, () => seen.push('start'));
+    turn();
+    t.attach('stop', ['span', 'stop'], () => seen.push('stop'));
+    turn();
+    turn();
+    t.detach('start');
+    turn();
+    expect(seen).toEqual(['start', 'start', 'stop', 'start', 'stop', 'stop']);
+  });
+
   it('recognises a repeated frozen name by identity, and still sees attaches and detaches', () => {
     const t = createTelemetry();
     const frozenA = Object.freeze(['x', 'a']);
