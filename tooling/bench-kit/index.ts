@@ -133,11 +133,24 @@ export class BenchSuite {
 export async function retainedBytes(work: () => unknown): Promise<number> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('retainedBytes needs node --expose-gc');
-  gc();
-  const before = process.memoryUsage().heapUsed;
+  const before = settledHeapUsed(gc);
   const keep = await work();
-  gc();
-  const after = process.memoryUsage().heapUsed;
+  const after = settledHeapUsed(gc);
   void keep;
   return after - before;
+}
+
+/**
+ * The heap in use once collections stop freeing anything: one full GC can leave garbage that a
+ * second frees (weak references, finalizers), which made single-GC figures drift, even below 0.
+ */
+function settledHeapUsed(gc: () => void): number {
+  let used = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 8; i++) {
+    gc();
+    const now = process.memoryUsage().heapUsed;
+    if (now >= used) break;
+    used = now;
+  }
+  return used;
 }
