@@ -74,7 +74,7 @@ export function checkMeasurements(measurements: unknown): void {
   }
   for (const key in measurements) {
     // An own `__proto__` key (as JSON.parse makes) is enumerated here too, and refused.
-    if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
+    if (isForbiddenKey(key)) {
       throw inputError('invalid_input', `measurements.${key}`, 'forbidden measurement key');
     }
     const value: unknown = (measurements as Record<string, unknown>)[key];
