@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
 import { generateCorrelationId, generateId, systemClock, type Clock } from '@foundation/core';
 import { currentCorrelationId } from '@foundation/errors';
+import { kindOf, MAX_TYPE_LENGTH } from './event-shape.js';
+import { invalidInput } from './invalid.js';
 
 /** Where an event was made: the service, the host and the process. */
 export interface EventSource {
@@ -82,6 +84,16 @@ function resolveSource(overrides: Partial<EventSource> | undefined): EventSource
   });
 }
 
+/** Refuses an event type that could never be serialized or stored, where the caller made it. */
+function checkType(type: unknown): void {
+  if (typeof type !== 'string') {
+    throw invalidInput('type', `expected a string, got ${kindOf(type)}`);
+  }
+  if (type.length === 0 || type.length > MAX_TYPE_LENGTH) {
+    throw invalidInput('type', `must have 1 to ${MAX_TYPE_LENGTH} characters, got ${type.length}`);
+  }
+}
+
 /**
  * Creates a frozen event. The correlation id comes from `options.correlationId`, else from
  * `options.causedBy`, else from the current ErrorContext (`withContext`), else is new.
@@ -92,12 +104,16 @@ function resolveSource(overrides: Partial<EventSource> | undefined): EventSource
  * const mailed = createEvent('mail.sent', { to: 'a@b.c' }, { causedBy: created });
  * mailed.correlationId === created.correlationId; // true
  * ```
+ *
+ * @throws FoundationError 3204 invalid_input naming `type` when the type is not a string of 1 to
+ *   {@link MAX_TYPE_LENGTH} characters (the same rule serialization and the store apply).
  */
 export function createEvent<TType extends string, TData>(
   type: TType,
   data: TData,
   options: CreateEventOptions = {},
 ): FoundationEvent<TType, TData> {
+  checkType(type);
   const clock = options.clock ?? systemClock;
   const causedBy = options.causedBy;
   const causationId = options.causationId ?? causedBy?.id;

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateId, idTimestampMs, ManualClock } from '@foundation/core';
 import { withContext } from '@foundation/errors';
@@ -10,8 +11,10 @@ import {
   functionExit,
   getDefaultSource,
   isFoundationEvent,
+  MAX_TYPE_LENGTH,
   stateChange,
 } from '../src/index.js';
+import { failure } from './failure.js';
 
 describe('createEvent', () => {
   it('fills every field and freezes the event', () => {
@@ -80,6 +83,40 @@ describe('createEvent', () => {
       host: 'h',
       pid: 7,
     });
+  });
+
+  it('refuses a type that is not a string of 1 to 256 characters where the event is made', () => {
+    const bad: unknown[] = [
+      42,
+      '',
+      undefined,
+      null,
+      'x'.repeat(MAX_TYPE_LENGTH + 1),
+      {},
+      Symbol('t'),
+    ];
+    for (const type of bad) {
+      const error = failure(() => createEvent(type as string, {}));
+      expect(error).toMatchObject({ code: 3204, context: { path: 'type' } });
+      expect(error.message).toMatch(/^type: /);
+    }
+    expect(createEvent('x'.repeat(MAX_TYPE_LENGTH), null).type).toHaveLength(MAX_TYPE_LENGTH);
+  });
+
+  it('makes only events that pass the shape check, for any type string', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (type) => {
+        let event: unknown;
+        try {
+          event = createEvent(type, null);
+        } catch (error) {
+          expect(error).toMatchObject({ code: 3204, context: { path: 'type' } });
+          expect(type.length === 0 || type.length > MAX_TYPE_LENGTH).toBe(true);
+          return;
+        }
+        expect(findShapeProblem(event)).toBeUndefined();
+      }),
+    );
   });
 
   it('checks the shape of anything claimed to be an event', () => {
