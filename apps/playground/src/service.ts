@@ -23,6 +23,7 @@ import {
   createTelemetry,
   PerformanceMonitor,
   PROMETHEUS_CONTENT_TYPE,
+  type Telemetry,
 } from '@foundation/telemetry';
 
 /** Options of {@link createPlaygroundService}. */
@@ -33,6 +34,13 @@ export interface PlaygroundServiceOptions {
   readonly burst?: number;
   /** Time source. Default the system clock. */
   readonly clock?: Clock;
+  /** How long a client may take to send a request's headers. Default 10 000. */
+  readonly headersTimeoutMs?: number;
+  /**
+   * How long a client may take to send a whole request, body included; a half-sent body is
+   * answered with 408 and the connection closed. Default 15 000 (Node's own is 300 000).
+   */
+  readonly requestTimeoutMs?: number;
 }
 
 /** The running service: its HTTP server and the foundation behind it. */
@@ -43,6 +51,10 @@ export interface PlaygroundService {
   close(): Promise<void>;
   /** The foundation (config, events, monitor) behind the routes. */
   readonly foundation: Foundation;
+  /** The HTTP server (to observe its events; the service owns it). */
+  readonly server: Server;
+  /** The telemetry instance holding the request metrics. */
+  readonly telemetry: Telemetry;
 }
 
 /** HTTP status for an error, by its code. */
@@ -52,6 +64,33 @@ function statusFor(error: FoundationError): number {
   if (error.code === ResilienceErrors.rate_limited.code) return 429;
   if (error.category === 'config' || error.category === 'data') return 400;
   return 500;
+}
+
+/**
+ * The request target as a URL. An origin-form target (`/path?query`) is joined to a fixed base
+ * as text, so a path starting with `//` stays a path instead of naming a host; anything that
+ * does not parse (`//[`, `http://[/`, `http://a:99999/`) is a 400.
+ */
+function parseTarget(target: string | undefined): URL {
+  const text = target ?? '/';
+  try {
+    return text.startsWith('/') ? new URL(`http://localhost${text}`) : new URL(text);
+  } catch {
+    throw new FoundationError('format_error', 'the request target is not a valid URL', {
+      context: { path: 'request.url', rule: 'valid request target' },
+    });
+  }
+}
+
+/** Decodes a path segment; malformed %-encoding is the client's fault (400), never a 500. */
+function decodePath(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw new FoundationError('format_error', 'the path has malformed %-encoding', {
+      context: { path: 'request.url', rule: 'valid %-encoding' },
+    });
+  }
 }
 
 async function readJson(request: IncomingMessage, maxBytes = 64 * 1024): Promise<unknown> {
@@ -94,10 +133,35 @@ function readMasked(data: unknown, path: string): unknown {
   return node;
 }
 
+/** What a route handler is given. */
+interface RouteCall {
+  readonly request: IncomingMessage;
+  readonly response: ServerResponse;
+  readonly url: URL;
+  /** The request method, with HEAD read as GET (Node leaves the body out of HEAD replies). */
+  readonly method: string;
+}
+
+/** One route: the label its metrics carry, the paths it serves and its handlers by method. */
+interface Route {
+  readonly label: string;
+  matches(pathname: string): boolean;
+  readonly handlers: Readonly<Record<string, (call: RouteCall) => Promise<void> | void>>;
+}
+
+/** The `Allow` header of a route: its methods, HEAD wherever GET is. */
+function allowOf(route: Route): string {
+  const methods = Object.keys(route.handlers);
+  if (methods.includes('GET')) methods.push('HEAD');
+  return methods.join(', ');
+}
+
 /**
  * Creates the playground's HTTP service. Routes: `GET /health`, `GET /status`, `GET /metrics`,
  * `GET /config`, `GET /config/<dotted.path>`, `PUT /config/<dotted.path>` (body `{ "value": … }`),
- * `GET /events/recent?n=10`.
+ * `GET /events/recent?n=10`; HEAD wherever GET. Every request ends in a response: a bad target or
+ * %-encoding is 400, a known path with another method 405 with `Allow`, an unexpected failure 500
+ * (the server stays up), and request metrics are labelled with the route that was asked for.
  */
 export function createPlaygroundService(options: PlaygroundServiceOptions = {}): PlaygroundService {
   const clock = options.clock ?? systemClock;
@@ -130,69 +194,94 @@ export function createPlaygroundService(options: PlaygroundServiceOptions = {}):
     response: ServerResponse,
     status: number,
     body: unknown,
-    type = 'application/json',
+    headers: Readonly<Record<string, string>> = {},
   ): void {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
-    response.writeHead(status, { 'content-type': type });
+    response.writeHead(status, { 'content-type': 'application/json', ...headers });
     response.end(text);
   }
 
-  async function route(
-    request: IncomingMessage,
-    response: ServerResponse,
-    url: URL,
-  ): Promise<string> {
-    const { pathname } = url;
-    const method = request.method ?? 'GET';
-    if (method === 'GET' && pathname === '/health') {
-      const health = await foundation.health();
-      send(response, health.status === 'unhealthy' ? 503 : 200, health);
-      return '/health';
-    }
-    if (method === 'GET' && pathname === '/status') {
-      send(response, 200, foundation.status());
-      return '/status';
-    }
-    if (method === 'GET' && pathname === '/metrics') {
-      send(response, 200, telemetry.metrics.toPrometheus(), PROMETHEUS_CONTENT_TYPE);
-      return '/metrics';
-    }
-    if (method === 'GET' && pathname === '/config') {
-      send(response, 200, config.toJSON());
-      return '/config';
-    }
-    if (pathname.startsWith('/config/')) {
-      const path = decodeURIComponent(pathname.slice('/config/'.length));
-      if (method === 'GET') {
-        send(response, 200, { path, value: readMasked(config.toJSON(), path) });
-      } else if (method === 'PUT') {
-        const body = await readJson(request);
-        if (typeof body !== 'object' || body === null || !('value' in body)) {
-          throw new FoundationError('invalid_input', 'body must be { "value": … }', {
-            context: { path: 'body.value', rule: 'required' },
+  const exact = (path: string) => (pathname: string) => pathname === path;
+  const routes: readonly Route[] = [
+    {
+      label: '/health',
+      matches: exact('/health'),
+      handlers: {
+        GET: async ({ response }) => {
+          const health = await foundation.health();
+          send(response, health.status === 'unhealthy' ? 503 : 200, health);
+        },
+      },
+    },
+    {
+      label: '/status',
+      matches: exact('/status'),
+      handlers: {
+        GET: ({ response }) => {
+          send(response, 200, foundation.status());
+        },
+      },
+    },
+    {
+      label: '/metrics',
+      matches: exact('/metrics'),
+      handlers: {
+        GET: ({ response }) => {
+          send(response, 200, telemetry.metrics.toPrometheus(), {
+            'content-type': PROMETHEUS_CONTENT_TYPE,
           });
-        }
-        config.update(path as Parameters<typeof config.update>[0], body.value as never);
-        send(response, 200, { path, version: config.version });
-      } else {
-        send(response, 405, { error: 'method not allowed' });
-      }
-      return '/config/:path';
-    }
-    if (method === 'GET' && pathname === '/events/recent') {
-      const count = Math.min(Math.max(Number(url.searchParams.get('n') ?? 10) || 10, 1), 100);
-      send(response, 200, events.recent(count));
-      return '/events/recent';
-    }
-    send(response, 404, { error: 'not found' });
-    return 'unknown';
-  }
+        },
+      },
+    },
+    {
+      label: '/config',
+      matches: exact('/config'),
+      handlers: {
+        GET: ({ response }) => {
+          send(response, 200, config.toJSON());
+        },
+      },
+    },
+    {
+      label: '/config/:path',
+      matches: (pathname) => pathname.startsWith('/config/'),
+      handlers: {
+        GET: ({ response, url }) => {
+          const path = decodePath(url.pathname.slice('/config/'.length));
+          send(response, 200, { path, value: readMasked(config.toJSON(), path) });
+        },
+        PUT: async ({ request, response, url }) => {
+          const path = decodePath(url.pathname.slice('/config/'.length));
+          const body = await readJson(request);
+          if (typeof body !== 'object' || body === null || !('value' in body)) {
+            throw new FoundationError('invalid_input', 'body must be { "value": … }', {
+              context: { path: 'body.value', rule: 'required' },
+            });
+          }
+          config.update(path as Parameters<typeof config.update>[0], body.value as never);
+          send(response, 200, { path, version: config.version });
+        },
+      },
+    },
+    {
+      label: '/events/recent',
+      matches: exact('/events/recent'),
+      handlers: {
+        GET: ({ response, url }) => {
+          const asked = Number(url.searchParams.get('n') ?? 10) || 10;
+          send(response, 200, events.recent(Math.min(Math.max(asked, 1), 100)));
+        },
+      },
+    },
+  ];
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const startNs = clock.nowNs();
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    let name = 'rejected';
+  /** Answers one request; returns the route label its metrics carry. */
+  async function answer(request: IncomingMessage, response: ServerResponse): Promise<string> {
+    let label = 'invalid';
     try {
+      const url = parseTarget(request.url);
+      const route = routes.find((candidate) => candidate.matches(url.pathname));
+      label = route?.label ?? 'unknown';
       const decision = limiter.check(request.socket.remoteAddress ?? 'unknown');
       if (!decision.allowed) {
         response.setHeader('retry-after', String(Math.ceil(decision.retryAfterMs / 1000)));
@@ -200,27 +289,60 @@ export function createPlaygroundService(options: PlaygroundServiceOptions = {}):
           context: { retryAfterMs: decision.retryAfterMs },
         });
       }
-      name = await route(request, response, url);
+      if (!route) {
+        send(response, 404, { error: 'not found' });
+        return label;
+      }
+      const method = request.method === 'HEAD' ? 'GET' : (request.method ?? 'GET');
+      const handler = Object.hasOwn(route.handlers, method) ? route.handlers[method] : undefined;
+      if (!handler) {
+        send(response, 405, { error: 'method not allowed' }, { allow: allowOf(route) });
+        return label;
+      }
+      await handler({ request, response, url, method });
     } catch (caught) {
       const error = toFoundationError(caught);
-      send(response, statusFor(error), { error: serializeError(error, { includeStack: false }) });
+      const body = { error: serializeError(error, { includeStack: false }) };
+      if (response.headersSent) response.destroy(error);
+      else send(response, statusFor(error), body);
     }
-    const seconds = (clock.nowNs() - startNs) / 1e9;
-    requests.inc({ route: name, status: String(response.statusCode) });
-    latency.record({ route: name }, seconds);
-    if (name !== 'rejected') {
-      events.append(
-        createEvent('http.request', { route: name, status: response.statusCode, seconds }),
-      );
-    }
+    return label;
   }
 
-  const server: Server = createServer((request, response) => {
-    void handle(request, response);
-  });
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const startNs = clock.nowNs();
+    const label = await answer(request, response);
+    const seconds = (clock.nowNs() - startNs) / 1e9;
+    const status = response.statusCode;
+    requests.inc({ route: label, status: String(status) });
+    latency.record({ route: label }, seconds);
+    events.append(createEvent('http.request', { route: label, status, seconds }));
+  }
+
+  const requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
+  const headersTimeoutMs = Math.min(options.headersTimeoutMs ?? 10_000, requestTimeoutMs);
+  const server: Server = createServer(
+    {
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      // Node checks both timeouts on this interval (30 s by default), so it bounds how late a
+      // slow client is cut off.
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, headersTimeoutMs / 4)),
+    },
+    (request, response) => {
+      // Nothing a request does may take the process down: a failure after the response began
+      // (metrics, the event store) ends that response, never the server.
+      handle(request, response).catch((error: unknown) => {
+        if (!response.headersSent) send(response, 500, { error: 'internal error' });
+        else response.destroy(error instanceof Error ? error : undefined);
+      });
+    },
+  );
 
   return {
     foundation,
+    server,
+    telemetry,
     async listen(port, host = '127.0.0.1') {
       await foundation.initialize();
       await new Promise<void>((resolve, reject) => {

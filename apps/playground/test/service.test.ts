@@ -93,4 +93,21 @@ describe('the playground HTTP service', () => {
     expect(statuses).toEqual([200, 200, 429]);
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
   });
+
+  it('labels request metrics with the route that failed, not one bucket for all refusals', async () => {
+    const base = await start({ ratePerSecond: 1, burst: 3 });
+    const statuses: number[] = [];
+    for (const path of ['/status', '/config/ai.nope', '/nowhere', '/status']) {
+      const response = await fetch(`${base}${path}`);
+      statuses.push(response.status);
+      await response.arrayBuffer();
+    }
+    expect(statuses).toEqual([200, 404, 404, 429]);
+    const text = service!.telemetry.metrics.toPrometheus();
+    expect(text).toMatch(/http_requests_total\{route="\/status",status="200"\} 1/);
+    expect(text).toMatch(/http_requests_total\{route="\/status",status="429"\} 1/);
+    expect(text).toMatch(/http_requests_total\{route="\/config\/:path",status="404"\} 1/);
+    expect(text).toMatch(/http_requests_total\{route="unknown",status="404"\} 1/);
+    expect(text).not.toContain('route="rejected"');
+  });
 });
