@@ -64,7 +64,7 @@ export function checkEventName(name: unknown, path = 'eventName'): EventName {
 
 /**
  * Throws unless every own enumerable value of `measurements` is a finite number (and no key is
- * forbidden). Runs only when the event is dispatched to at least one handler.
+ * forbidden). Runs on every `execute`, whether or not a handler listens.
  */
 export function checkMeasurements(measurements: unknown): void {
   if (typeof measurements !== 'object' || measurements === null || Array.isArray(measurements)) {

@@ -104,6 +104,7 @@ export function spanNames(eventName: EventName): SpanNames {
 }
 
 const EMPTY: Metadata = Object.freeze({});
+const NO_MEASUREMENTS: Measurements = Object.freeze({});
 // A cache key no event name can equal: its one segment is a private symbol.
 const NO_NAME = [Symbol('no event')] as unknown as EventName;
 const NO_HANDLERS: readonly Attached[] = Object.freeze([]);
@@ -144,6 +145,9 @@ export class Telemetry {
   // detach makes every kept resolution stale at once.
   readonly #frozenNames = new WeakMap<EventName, Resolution>();
   #version = 0;
+  // The last frozen measurements object checked on the no-handler path (see #checkUnheard).
+  // Starts as the empty frozen object, which is valid, so no other value passes unchecked.
+  #checkedMeasurements: Measurements = NO_MEASUREMENTS;
   #reportingFailure = false;
   readonly #spanNameCache = new WeakMap<EventName, SpanNames>();
 
@@ -177,9 +181,9 @@ export class Telemetry {
   }
 
   /**
-   * Emits an event to the handlers attached to exactly `eventName`. The name is always checked;
-   * measurements (finite numbers only) are checked when at least one handler receives them.
-   * Names declared once as frozen constants are the cheapest to repeat.
+   * Emits an event to the handlers attached to exactly `eventName`. The name and the
+   * measurements (finite numbers only) are checked whether or not a handler listens. Names and
+   * measurements declared once as frozen constants are the cheapest to repeat.
    *
    * @throws FoundationError `invalid_input` / `type_mismatch` for a bad name or measurement.
    * @example
@@ -196,6 +200,17 @@ export class Telemetry {
     const handlers = eventName === cached ? this.#cachedHandlers : this.#lookup(eventName, cached);
     // Kept out of line so this method stays small enough to inline at call sites.
     if (handlers.length !== 0) this.#dispatch(handlers, eventName, measurements, metadata ?? EMPTY);
+    else if (measurements !== this.#checkedMeasurements) this.#checkUnheard(measurements);
+  }
+
+  /**
+   * Checks measurements nobody will receive, so that validity never depends on who listens. A
+   * frozen object is remembered once checked (its values cannot change), which keeps a caller
+   * repeating a frozen constant at one identity check; anything else is checked every time.
+   */
+  #checkUnheard(measurements: Measurements): void {
+    checkMeasurements(measurements);
+    if (Object.isFrozen(measurements)) this.#checkedMeasurements = measurements;
   }
 
   #dispatch(

@@ -1,6 +1,7 @@
 import { FoundationError, withContext } from '@foundation/errors';
 import { ManualClock } from '@foundation/core';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import {
   attach,
@@ -287,6 +288,70 @@ describe('bad input at the call site', () => {
     );
     expect(handler).not.toHaveBeenCalled();
     t.detach('m');
+  });
+});
+
+describe('measurement validity does not depend on who listens', () => {
+  const outcome = (t: ReturnType<typeof createTelemetry>, measurements: unknown): string => {
+    try {
+      t.execute(NAME, measurements as Record<string, number>);
+      return 'ok';
+    } catch (error) {
+      return FoundationError.is(error)
+        ? `${error.code} ${String(error.context.path)}`
+        : `raw ${String(error)}`;
+    }
+  };
+
+  it('refuses bad measurements with no handler attached, as with one', () => {
+    const idle = createTelemetry();
+    for (const bad of [{ v: 'str' }, { n: Number.NaN }, { i: -Infinity }, null, [1], 'x']) {
+      expect(outcome(idle, bad)).not.toBe('ok');
+    }
+    expectCode(
+      () => {
+        idle.execute(['a'], { v: 'str' } as unknown as Record<string, number>);
+      },
+      'type_mismatch',
+      'measurements.v',
+    );
+  });
+
+  it('gives the same verdict with and without a handler, for any measurements', () => {
+    const value = fc.oneof(
+      fc.double(),
+      fc.integer(),
+      fc.string(),
+      fc.constant(null),
+      fc.constant(undefined),
+      fc.boolean(),
+    );
+    const key = fc.oneof(fc.string({ minLength: 1, maxLength: 8 }), fc.constant('__proto__'));
+    const measurements = fc.oneof(
+      fc.dictionary(key, value, { maxKeys: 4 }),
+      fc.dictionary(key, value, { maxKeys: 4 }).map((m) => Object.freeze(m)),
+      value,
+    );
+    fc.assert(
+      fc.property(measurements, (m) => {
+        const idle = createTelemetry();
+        const heard = createTelemetry();
+        heard.attach('h', NAME, () => undefined);
+        const first = outcome(idle, m);
+        expect(first).toBe(outcome(heard, m));
+        expect(first.startsWith('raw')).toBe(false);
+        // Repeating the same object gives the same verdict (a checked frozen object is remembered).
+        expect(outcome(idle, m)).toBe(first);
+      }),
+    );
+  });
+
+  it('checks a mutable measurements object again on every call', () => {
+    const idle = createTelemetry();
+    const measurements: Record<string, unknown> = { count: 1 };
+    expect(outcome(idle, measurements)).toBe('ok');
+    measurements.count = 'later';
+    expect(outcome(idle, measurements)).toBe('3201 measurements.count');
   });
 });
 
