@@ -56,6 +56,7 @@ export {
 export { Counter, CounterSeries } from './metrics/counter.js';
 export { Gauge, GaugeSeries } from './metrics/gauge.js';
 export { Histogram, HistogramSeries, type HistogramSink } from './metrics/histogram.js';
+export { eventMetricName } from './metrics/event-metric-name.js';
 export { OVERFLOW_LABEL_VALUE, type LabelValues, type Labels } from './metrics/labels.js';
 export { Metric, type Series } from './metrics/metric.js';
 export { PROMETHEUS_CONTENT_TYPE, toPrometheusText } from './metrics/prometheus.js';

@@ -12,6 +12,9 @@ import {
   type Measurements,
   type Metadata,
 } from './event-name.js';
+import type { Counter } from './metrics/counter.js';
+import { eventMetricName } from './metrics/event-metric-name.js';
+import type { Gauge } from './metrics/gauge.js';
 import { MetricsRegistry } from './metrics/registry.js';
 import { observeOutcome } from './outcome.js';
 import { spanStorage, type SpanInfo } from './span-context.js';
@@ -105,6 +108,7 @@ export function spanNames(eventName: EventName): SpanNames {
 
 const EMPTY: Metadata = Object.freeze({});
 const NO_MEASUREMENTS: Measurements = Object.freeze({});
+const COUNT_ONE: Measurements = Object.freeze({ count: 1 });
 // A cache key no event name can equal: its one segment is a private symbol.
 const NO_NAME = [Symbol('no event')] as unknown as EventName;
 const NO_HANDLERS: readonly Attached[] = Object.freeze([]);
@@ -335,14 +339,54 @@ export class Telemetry {
     return this.span(eventName, metadata, fn);
   }
 
-  /** The seed's `emit_counter`: emits `eventName` with `{ count: 1 }`. */
+  /**
+   * The seed's `emit_counter`: emits `eventName` with `{ count: 1 }` and adds one to the counter
+   * named after it (`['http', 'requests']` counts in `http_requests_total`, see
+   * {@link eventMetricName}), so the count shows in `getMetrics()` and the Prometheus output.
+   * The counter has no labels: metadata goes to the event's handlers only.
+   *
+   * @throws FoundationError `invalid_input` for a bad name; `telemetry_metric_conflict` when
+   *   the metric name is taken by a metric of another kind or with labels.
+   */
   emitCounter(eventName: EventName, metadata: Metadata = EMPTY): void {
-    this.execute(eventName, { count: 1 }, metadata);
+    const counter = this.#emitted(eventName, 'counter');
+    this.execute(eventName, COUNT_ONE, metadata);
+    counter.inc();
   }
 
-  /** The seed's `emit_gauge`: emits `eventName` with `{ value }`. */
+  /**
+   * The seed's `emit_gauge`: emits `eventName` with `{ value }` and sets the gauge named after
+   * it (`['queue', 'depth']` sets `queue_depth`, see {@link eventMetricName}) to `value`. The
+   * gauge has no labels: metadata goes to the event's handlers only.
+   *
+   * @throws FoundationError `invalid_input` for a bad name, `type_mismatch` for a value that is
+   *   not a finite number; `telemetry_metric_conflict` when the metric name is taken by a
+   *   metric of another kind or with labels.
+   */
   emitGauge(eventName: EventName, value: number, metadata: Metadata = EMPTY): void {
-    this.execute(eventName, { value }, metadata);
+    const measurements = { value };
+    // Checked before the gauge is made, so a refused call leaves no metric behind.
+    checkMeasurements(measurements);
+    const gauge = this.#emitted(eventName, 'gauge');
+    this.execute(eventName, measurements, metadata);
+    gauge.set(value);
+  }
+
+  /** The metric `emitCounter` / `emitGauge` update for `eventName`, made on first use. */
+  #emitted(eventName: EventName, kind: 'counter'): Counter;
+  #emitted(eventName: EventName, kind: 'gauge'): Gauge;
+  #emitted(eventName: EventName, kind: 'counter' | 'gauge'): Counter | Gauge {
+    if (!isValidEventName(eventName)) invalidEventName(eventName);
+    const name = eventMetricName(eventName, kind === 'counter' ? '_total' : '');
+    // Looked up first, so a repeated call does not build a candidate metric to compare.
+    const existing = this.metrics.get(name);
+    if (existing?.kind === kind && existing.labelNames.length === 0) {
+      return existing as Counter | Gauge;
+    }
+    const help = `${eventName.join('.')} events (${kind === 'counter' ? 'emitCounter' : 'emitGauge'})`;
+    return kind === 'counter'
+      ? this.metrics.metric({ kind, name, help })
+      : this.metrics.metric({ kind, name, help });
   }
 
   /** @internal Runs a span with precomputed names (used by `span` and `instrument`). */

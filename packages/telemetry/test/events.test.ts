@@ -12,6 +12,7 @@ import {
   detach,
   emitCounter,
   emitGauge,
+  eventMetricName,
   execute,
   HANDLER_FAILURE_EVENT,
   isValidEventName,
@@ -580,6 +581,55 @@ describe('the seed names and the default instance', () => {
     expect(capture.events[2]!.measurements).toEqual({ value: 7 });
     capture.clear();
     expect(capture.events).toEqual([]);
+  });
+
+  it('emitCounter and emitGauge update real metrics, visible in getMetrics and Prometheus', () => {
+    const t = createTelemetry();
+    t.emitCounter(['http', 'requests'], { route: '/a' });
+    t.emitCounter(['http', 'requests']);
+    t.emitCounter(Object.freeze(['http', 'requests']));
+    t.emitGauge(['queue', 'depth'], 7);
+    t.emitGauge(['queue', 'depth'], 3.5);
+    const byName = new Map(t.metrics.getMetrics().metrics.map((m) => [m.name, m]));
+    expect(byName.get('http_requests_total')).toMatchObject({
+      kind: 'counter',
+      series: [{ labels: {}, value: 3 }],
+    });
+    expect(byName.get('queue_depth')).toMatchObject({
+      kind: 'gauge',
+      series: [{ labels: {}, value: 3.5 }],
+    });
+    const text = t.metrics.toPrometheus();
+    expect(text).toContain('# TYPE http_requests_total counter');
+    expect(text).toContain('http_requests_total 3');
+    expect(text).toContain('queue_depth 3.5');
+  });
+
+  it('emitCounter and emitGauge change nothing when refused', () => {
+    const t = createTelemetry();
+    t.metrics.counter('taken_total', { labelNames: ['x'] });
+    expectCode(() => t.emitCounter(['taken']), 'telemetry_metric_conflict');
+    expectCode(() => t.emitCounter(['__proto__']), 'invalid_input', 'eventName[0]');
+    expectCode(() => t.emitGauge(['level'], Number.NaN), 'type_mismatch', 'measurements.value');
+    expectCode(() => t.emitGauge(['level'], '3' as unknown as number), 'type_mismatch');
+    expect(t.metrics.getMetrics().metrics.map((m) => m.name)).toEqual(['taken_total']);
+  });
+
+  it('names emitted metrics validly for any event name', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 4 }),
+        (name) => {
+          fc.pre(isValidEventName(name));
+          const counter = eventMetricName(name, '_total');
+          expect(counter).toMatch(/^[a-zA-Z_][a-zA-Z0-9_]*_total$/);
+          expect(eventMetricName(name)).toMatch(/^[a-zA-Z_][a-zA-Z0-9_]*$/);
+          const t = createTelemetry();
+          t.emitCounter(name);
+          expect(t.metrics.get(counter)?.snapshot().series[0]).toMatchObject({ value: 1 });
+        },
+      ),
+    );
   });
 
   it('module-level functions act on the default instance', () => {
