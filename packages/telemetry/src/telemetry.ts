@@ -381,7 +381,7 @@ export class Telemetry {
     // Looked up first, so a repeated call does not build a candidate metric to compare.
     const existing = this.metrics.get(name);
     if (existing?.kind === kind && existing.labelNames.length === 0) {
-      return existing as Counter | Gauge;
+      return existing;
     }
     const help = `${eventName.join('.')} events (${kind === 'counter' ? 'emitCounter' : 'emitGauge'})`;
     return kind === 'counter'

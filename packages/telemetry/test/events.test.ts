@@ -608,10 +608,26 @@ describe('the seed names and the default instance', () => {
   it('emitCounter and emitGauge change nothing when refused', () => {
     const t = createTelemetry();
     t.metrics.counter('taken_total', { labelNames: ['x'] });
-    expectCode(() => t.emitCounter(['taken']), 'telemetry_metric_conflict');
-    expectCode(() => t.emitCounter(['__proto__']), 'invalid_input', 'eventName[0]');
-    expectCode(() => t.emitGauge(['level'], Number.NaN), 'type_mismatch', 'measurements.value');
-    expectCode(() => t.emitGauge(['level'], '3' as unknown as number), 'type_mismatch');
+    expectCode(() => {
+      t.emitCounter(['taken']);
+    }, 'telemetry_metric_conflict');
+    expectCode(
+      () => {
+        t.emitCounter(['__proto__']);
+      },
+      'invalid_input',
+      'eventName[0]',
+    );
+    expectCode(
+      () => {
+        t.emitGauge(['level'], Number.NaN);
+      },
+      'type_mismatch',
+      'measurements.value',
+    );
+    expectCode(() => {
+      t.emitGauge(['level'], '3' as unknown as number);
+    }, 'type_mismatch');
     expect(t.metrics.getMetrics().metrics.map((m) => m.name)).toEqual(['taken_total']);
   });
 
