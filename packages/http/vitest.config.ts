@@ -1,0 +1,3 @@
+import { foundationVitest } from '@foundation/vitest-config';
+
+export default foundationVitest();
