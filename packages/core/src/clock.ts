@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { InvalidInputError } from './invalid-input-error.js';
 
 /** A scheduled callback that can be cancelled. Cancelling twice, or after it ran, is harmless. */
 export interface Timer {
@@ -36,10 +37,14 @@ export interface Clock {
   setInterval(fn: () => void, ms: number): Timer;
 }
 
-/** Validates a delay: a finite, non-negative number of milliseconds. */
+/**
+ * Validates a delay: a finite, non-negative number of milliseconds.
+ *
+ * @throws InvalidInputError (3204, a RangeError) naming `name` otherwise.
+ */
 export function assertDelayMs(ms: number, name = 'ms'): void {
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
-    throw new RangeError(`${name} must be a finite number >= 0, got ${String(ms)}`);
+    throw new InvalidInputError('', name, 'must be a finite number >= 0', ms);
   }
 }
 
@@ -98,7 +103,7 @@ function systemTimeout(fn: () => void, ms: number, keepAlive = false): Timer {
 
 function systemInterval(fn: () => void, ms: number): Timer {
   assertDelayMs(ms);
-  if (ms === 0) throw new RangeError('interval ms must be > 0');
+  if (ms === 0) throw new InvalidInputError('', 'interval ms', 'must be > 0', ms);
   if (ms > MAX_NODE_DELAY_MS) {
     // Too long for a native interval (it would overflow): re-arm a chained timeout each period.
     let current: Timer;
@@ -212,7 +217,7 @@ export class ManualClock implements Clock {
   /** {@inheritDoc Clock.setInterval} */
   setInterval(fn: () => void, ms: number): Timer {
     assertDelayMs(ms);
-    if (ms === 0) throw new RangeError('interval ms must be > 0');
+    if (ms === 0) throw new InvalidInputError('', 'interval ms', 'must be > 0', ms);
     return this.#schedule(fn, ms, ms);
   }
 

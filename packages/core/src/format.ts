@@ -1,6 +1,8 @@
-function assertFiniteNumber(value: number, name: string): void {
+import { InvalidInputError } from './invalid-input-error.js';
+
+function assertFiniteNumber(value: number, where: string, name: string): void {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new RangeError(`${name} must be a finite number, got ${String(value)}`);
+    throw new InvalidInputError(where, name, 'must be a finite number', value);
   }
 }
 
@@ -20,23 +22,25 @@ const DURATION_UNITS = [
 /**
  * Formats a duration given in nanoseconds for people: `850 ns`, `12.5 µs`, `3.2 ms`, `1.25 s`,
  * `2m 5s`, `1h 2m`. Values are rounded (whole ns, two decimals for µs, ms and s, whole seconds
- * from one minute up) and a value that rounds up to the next unit is shown in that unit.
- * Negative durations keep their sign.
+ * from one minute up) and a value that rounds up to the next unit is shown in that unit. A
+ * bigint (such as the difference of two `process.hrtime.bigint()` readings) is accepted.
  *
- * @throws RangeError when `ns` is not a finite number.
+ * @throws InvalidInputError (3204, a RangeError) when `ns` is negative, or neither a bigint nor
+ *   a finite number.
  */
-export function formatDuration(ns: number): string {
-  assertFiniteNumber(ns, 'ns');
-  if (ns < 0) {
-    const text = formatDuration(-ns);
-    // A tiny negative value rounds to zero, which has no sign.
-    return text === '0 ns' ? text : `-${text}`;
+export function formatDuration(ns: number | bigint): string {
+  const value = typeof ns === 'bigint' ? Number(ns) : ns;
+  assertFiniteNumber(value, 'formatDuration', 'ns');
+  // A duration is how long something took: a negative one is a mistake (clocks subtracted the
+  // wrong way round, or a wall clock that stepped back), so it is refused rather than printed.
+  if (value < 0) {
+    throw new InvalidInputError('formatDuration', 'ns', 'must be >= 0 (a duration)', ns);
   }
   for (const { sizeNs, unit, digits, limit } of DURATION_UNITS) {
-    const value = round(ns / sizeNs, digits);
-    if (value < limit) return `${value} ${unit}`;
+    const shown = round(value / sizeNs, digits);
+    if (shown < limit) return `${shown} ${unit}`;
   }
-  const totalSeconds = Math.round(ns / 1e9);
+  const totalSeconds = Math.round(value / 1e9);
   const hours = Math.floor(totalSeconds / 3600);
   const minutes = Math.floor((totalSeconds % 3600) / 60);
   if (hours > 0) return `${hours}h ${minutes}m`;
@@ -50,11 +54,11 @@ const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
  * whole, larger units with up to two decimals; a value that rounds up to 1024 is shown in the
  * next unit (`1 MiB`, never `1024 KiB`). PiB is the largest unit.
  *
- * @throws RangeError when `bytes` is negative or not a finite number.
+ * @throws InvalidInputError (3204, a RangeError) when `bytes` is negative or not a finite number.
  */
 export function formatBytes(bytes: number): string {
-  assertFiniteNumber(bytes, 'bytes');
-  if (bytes < 0) throw new RangeError(`bytes must be >= 0, got ${bytes}`);
+  assertFiniteNumber(bytes, 'formatBytes', 'bytes');
+  if (bytes < 0) throw new InvalidInputError('formatBytes', 'bytes', 'must be >= 0', bytes);
   let unit = 0;
   let value = round(bytes, 0);
   while (value >= 1024 && unit < BYTE_UNITS.length - 1) {

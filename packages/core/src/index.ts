@@ -60,4 +60,5 @@ export {
   type ShutdownReport,
 } from './lifecycle.js';
 export { LifecycleError } from './lifecycle-error.js';
+export { InvalidInputError } from './invalid-input-error.js';
 export { TIMED_OUT, within } from './within.js';

@@ -1,3 +1,4 @@
+import { InvalidInputError } from './invalid-input-error.js';
 import type { Result } from './result.js';
 
 /** How well something works: fully, partly, or not at all. */
@@ -152,9 +153,42 @@ export interface ConformanceProblem {
   readonly actual: string;
 }
 
+const MEMBER_TYPES: readonly unknown[] = [
+  'string',
+  'number',
+  'boolean',
+  'object',
+  'function',
+] satisfies MemberDescriptor['type'][];
+
+/** Refuses a descriptor that is not one: checking against it would prove nothing. */
+function assertDescriptor(descriptor: unknown): asserts descriptor is InterfaceDescriptor {
+  const refuse = (path: string, rule: string, got: unknown): never => {
+    throw new InvalidInputError('checkConformance', path, rule, got);
+  };
+  if (typeof descriptor !== 'object' || descriptor === null) {
+    refuse('descriptor', 'must be an InterfaceDescriptor object', descriptor);
+  }
+  const { members } = descriptor as { members?: unknown };
+  if (!Array.isArray(members)) refuse('descriptor.members', 'must be an array', members);
+  (members as unknown[]).forEach((member, index) => {
+    const at = `descriptor.members[${index}]`;
+    if (typeof member !== 'object' || member === null) refuse(at, 'must be an object', member);
+    const { name, type } = member as { name?: unknown; type?: unknown };
+    if (typeof name !== 'string' || name === '') {
+      refuse(`${at}.name`, 'must be a non-empty string', name);
+    }
+    if (!MEMBER_TYPES.includes(type)) {
+      refuse(`${at}.type`, `must be one of ${MEMBER_TYPES.join(', ')}`, type);
+    }
+  });
+}
+
 /**
  * Lists how `value` fails to implement the interface described by `descriptor`: an empty list
  * means it conforms. Only shapes are checked (presence and `typeof`), not behaviour.
+ *
+ * @throws InvalidInputError (3204) naming the part of `descriptor` that is not a descriptor.
  *
  * @example
  * ```ts
@@ -165,6 +199,7 @@ export function checkConformance(
   value: unknown,
   descriptor: InterfaceDescriptor,
 ): ConformanceProblem[] {
+  assertDescriptor(descriptor);
   const problems: ConformanceProblem[] = [];
   const target = (typeof value === 'object' || typeof value === 'function') && value !== null;
   for (const member of descriptor.members) {

@@ -4,6 +4,7 @@ import {
   ConfigurableDescriptor,
   err,
   HealthReportDescriptor,
+  InvalidInputError,
   isService,
   ok,
   SerializerDescriptor,
@@ -116,6 +117,28 @@ describe('checkConformance', () => {
       validateConfig: () => ok({}),
     });
     expect(checkConformance(fn, ConfigurableDescriptor)).toEqual([]);
+  });
+
+  it('refuses a descriptor that is not one, naming the part that is wrong', () => {
+    const cases: [unknown, string][] = [
+      [undefined, 'descriptor'],
+      [null, 'descriptor'],
+      [{}, 'descriptor.members'],
+      [{ members: 'name' }, 'descriptor.members'],
+      [{ members: [null] }, 'descriptor.members[0]'],
+      [{ members: [{ type: 'string' }] }, 'descriptor.members[0].name'],
+      [{ members: [{ name: 'x', type: 'symbol' }] }, 'descriptor.members[0].type'],
+    ];
+    for (const [descriptor, path] of cases) {
+      let caught: unknown;
+      try {
+        checkConformance({}, descriptor as never);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught, path).toBeInstanceOf(InvalidInputError);
+      expect(caught, path).toMatchObject({ code: 3204, codeName: 'invalid_input', path });
+    }
   });
 });
 

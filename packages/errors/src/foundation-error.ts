@@ -10,7 +10,7 @@ import {
   type RetryStrategy,
   type Severity,
 } from './codes.js';
-import { isForbiddenKey } from './json-safe.js';
+import { isForbiddenKey, readString } from './json-safe.js';
 import { deserializeError, serializeError, type SerializedError } from './serialize.js';
 
 const createdChannel = channel('foundation:errors:created');
@@ -162,6 +162,16 @@ export class FoundationError extends Error {
   /** Restores an error from {@link FoundationError.toJSON} output (see `deserializeError`). */
   static fromJSON(json: unknown): Error {
     return deserializeError(json);
+  }
+
+  /**
+   * `FoundationError [1301 config_not_found]: no value at 'ai.model'`: the code goes wherever the
+   * error is turned into text (template strings, `String(error)`, log lines). Never throws.
+   */
+  override toString(): string {
+    return `${readString(() => this.name) ?? 'FoundationError'} [${this.code} ${this.codeName}]: ${
+      readString(() => this.message) ?? ''
+    }`;
   }
 
   /** A lossless, JSON-safe form: never throws, bounded in depth, safe with cycles. */

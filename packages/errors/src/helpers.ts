@@ -28,8 +28,9 @@ export function wrap(
 
 /**
  * Converts anything thrown into a FoundationError: a FoundationError is returned as it is; an
- * error carrying a registered numeric `code` (such as core's `LifecycleError`, 2101 or 3204)
- * keeps that code and its message; anything else becomes `fallback` (default
+ * error carrying a registered numeric `code` (such as core's `LifecycleError`, 2101 or 3204, or
+ * its `InvalidInputError`, 3204 with `path` and `rule` carried into the context) keeps that code
+ * and its message; anything else becomes `fallback` (default
  * `internal_error`). The original is kept as the `cause`, so nothing is lost and
  * `findCause(converted, LifecycleError)` still finds it. Never throws.
  */
@@ -57,7 +58,7 @@ export function convertThrown(
 ): FoundationError {
   const prefix = extras.messagePrefix ?? '';
   if (error instanceof Error) {
-    const { code, codeName, service } = readFields(error);
+    const { code, codeName, service, path, rule } = readFields(error);
     const registered = typeof code === 'number' ? getErrorCode(code) : undefined;
     const def =
       registered && (codeName === undefined || codeName === registered.name)
@@ -69,6 +70,9 @@ export function convertThrown(
       context: {
         ...(def && { originalName: name }),
         ...(def && typeof service === 'string' && { service }),
+        // core's InvalidInputError names the argument and the rule, like every 3204 does.
+        ...(def && typeof path === 'string' && { path }),
+        ...(def && typeof rule === 'string' && { rule }),
         ...extras.context,
       },
     });
@@ -79,10 +83,18 @@ export function convertThrown(
   });
 }
 
-function readFields(error: Error): { code?: unknown; codeName?: unknown; service?: unknown } {
+interface CodedFields {
+  code?: unknown;
+  codeName?: unknown;
+  service?: unknown;
+  path?: unknown;
+  rule?: unknown;
+}
+
+function readFields(error: Error): CodedFields {
   try {
-    const { code, codeName, service } = error as Error & Record<string, unknown>;
-    return { code, codeName, service };
+    const { code, codeName, service, path, rule } = error as Error & Record<string, unknown>;
+    return { code, codeName, service, path, rule };
   } catch {
     return {};
   }

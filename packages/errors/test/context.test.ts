@@ -1,4 +1,4 @@
-import { LifecycleError, ManualClock } from '@foundation/core';
+import { formatDuration, InvalidInputError, LifecycleError, ManualClock } from '@foundation/core';
 import { describe, expect, it } from 'vitest';
 import {
   addBreadcrumb,
@@ -7,6 +7,7 @@ import {
   findCause,
   FoundationError,
   MAX_BREADCRUMBS,
+  toFoundationError,
   withContext,
 } from '../src/index.js';
 import { asFoundation, raise, thrownBy } from './support.js';
@@ -198,6 +199,24 @@ describe('an exception escaping withContext', () => {
     expect(error).toBe(original);
     expect(original.context).toEqual({ operation: 'inner', durationNs: 5_000_000 });
     expect(original.codeName).toBe('network_error');
+  });
+
+  it("keeps core's InvalidInputError as 3204 with the argument and the rule it broke", () => {
+    let thrown: unknown;
+    try {
+      formatDuration(-5);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(InvalidInputError);
+    const error = toFoundationError(thrown);
+    expect(error.code).toBe(3204);
+    expect(error.context).toMatchObject({
+      path: 'ns',
+      rule: 'must be >= 0 (a duration)',
+      originalName: 'InvalidInputError',
+    });
+    expect(findCause(error, InvalidInputError)).toBe(thrown);
   });
 
   it('keeps the code of core LifecycleError (2101) and its service', () => {

@@ -11,6 +11,27 @@ import {
 } from '../src/index.js';
 import { asFoundation } from './support.js';
 
+describe('FoundationError as text', () => {
+  it('shows its code wherever it becomes a string', () => {
+    const error = new FoundationError('config_not_found', "no value at 'ai.model'");
+    expect(String(error)).toBe("FoundationError [1301 config_not_found]: no value at 'ai.model'");
+    expect(`${error}`).toBe(String(error));
+    expect(error.toString()).toBe(String(error));
+  });
+
+  it('keeps a renamed error and an empty message readable, and never throws', () => {
+    const error = new FoundationError('timeout', '');
+    error.name = 'UpstreamTimeout';
+    expect(String(error)).toBe('UpstreamTimeout [4301 timeout]: ');
+    Object.defineProperty(error, 'message', {
+      get() {
+        throw new Error('hostile');
+      },
+    });
+    expect(String(error)).toBe('UpstreamTimeout [4301 timeout]: ');
+  });
+});
+
 describe('FoundationError', () => {
   it('is an Error that carries its code, category, severity and retry strategy', () => {
     const error = new FoundationError('config_not_found', "no value at 'ai.model'", {
