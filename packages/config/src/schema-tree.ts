@@ -2,6 +2,7 @@
  * Reads the shape of a zod v4 schema: which paths exist, where whole-object rules live, which
  * values are secret. Built lazily (recursive `z.lazy` schemas stay finite) and cached.
  */
+import { FoundationError } from '@foundation/errors';
 import { z } from 'zod';
 
 /** The zod type every config schema is: an object schema, refinements allowed. */
@@ -27,6 +28,43 @@ interface ZodDef {
   readonly values?: readonly unknown[];
   readonly entries?: Readonly<Record<string, unknown>>;
   readonly element?: z.ZodType;
+}
+
+function refuseSchema(rule: string): never {
+  throw new FoundationError('invalid_config_structure', `createConfig: schema ${rule}`, {
+    context: { path: 'schema', rule },
+  });
+}
+
+/**
+ * Refuses what is not a zod 4 object schema, before anything reads it: a value that is no
+ * schema, a schema of another type, and a zod 3 schema or install (zod 3 schemas carry `_def`
+ * but not the `_zod` internals config reads; a zod 3 install has no `z.globalRegistry`).
+ */
+export function assertConfigSchema(schema: unknown): asserts schema is ConfigSchema {
+  // `z` is whatever `zod` resolved to for this package: zod 3 lacks the v4 registry.
+  if (typeof (z as { globalRegistry?: unknown }).globalRegistry !== 'object') {
+    refuseSchema('needs zod 4: the installed `zod` is an older major (install zod@^4.1)');
+  }
+  if (typeof schema !== 'object' || schema === null) {
+    refuseSchema(`must be a zod 4 object schema (z.object({ … })), got ${describeValue(schema)}`);
+  }
+  const internals = (schema as { _zod?: { def?: { type?: unknown } } })._zod;
+  if (typeof internals?.def?.type !== 'string') {
+    if ('_def' in schema) {
+      refuseSchema('is a zod 3 schema: zod 4 is required (install zod@^4.1 and import from "zod")');
+    }
+    refuseSchema('must be a zod 4 object schema (z.object({ … }))');
+  }
+  if (internals.def.type !== 'object') {
+    refuseSchema(
+      `must be a zod 4 object schema (z.object({ … })), got a ${internals.def.type} schema`,
+    );
+  }
+}
+
+function describeValue(value: unknown): string {
+  return value === null ? 'null' : typeof value;
 }
 
 /** Wrapper types whose inner schema describes the value's shape. */

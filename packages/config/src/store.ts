@@ -38,7 +38,8 @@ import {
   type DataLimits,
 } from './plain-data.js';
 import { dataProblem, problemsError } from './problems.js';
-import { scanSchema, SchemaNode, type ConfigSchema } from './schema-tree.js';
+import { checkOptions, invalidOption } from './option-checks.js';
+import { assertConfigSchema, scanSchema, SchemaNode, type ConfigSchema } from './schema-tree.js';
 import { buildSnapshot } from './snapshot-builder.js';
 import type { EnvSource } from './sources/env.js';
 import {
@@ -95,6 +96,8 @@ export class ConfigStore<T extends object>
 
   /** Use {@link createConfig}; this builds and validates the start value synchronously. */
   constructor(options: ConfigOptions<ConfigSchema>) {
+    checkOptions(options);
+    assertConfigSchema(options.schema);
     this.name = options.name ?? 'config';
     this.#schema = options.schema;
     this.#root = new SchemaNode(options.schema);
@@ -563,13 +566,6 @@ export class ConfigStore<T extends object>
   }
 }
 
-function invalidOption(option: string, message: string, cause?: unknown): FoundationError {
-  return new FoundationError('invalid_config_structure', `createConfig: ${option} ${message}`, {
-    cause,
-    context: { path: option, rule: 'option' },
-  });
-}
-
 /** A positive integer option (or Infinity when `allowInfinity`); `fallback` when absent. */
 function positiveInteger(
   value: number | undefined,
@@ -607,7 +603,7 @@ function optionCheck<R>(option: string, check: () => R): R {
   try {
     return check();
   } catch (error) {
-    throw invalidOption(option, `names a path that is not declared`, error);
+    throw invalidOption(option, 'names a path that is not declared', error);
   }
 }
 

@@ -177,8 +177,26 @@ export class ManualClock implements Clock {
   #seq = 0;
   #timers: ManualTimer[] = [];
 
-  /** Creates a manual clock reading `startMs` (monotonic) and `wallStartMs` (wall). */
+  /**
+   * Creates a manual clock reading `startMs` (monotonic) and `wallStartMs` (wall).
+   *
+   * @throws InvalidInputError (3204) when an option is not a finite number.
+   */
   constructor(options: ManualClockOptions = {}) {
+    if (typeof options !== 'object' || (options as unknown) === null) {
+      throw new InvalidInputError('ManualClock', 'options', 'must be an object', options);
+    }
+    for (const name of ['startMs', 'wallStartMs'] as const) {
+      const value = options[name];
+      if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {
+        throw new InvalidInputError(
+          'ManualClock',
+          `options.${name}`,
+          'must be a finite number',
+          value,
+        );
+      }
+    }
     this.#nowMs = options.startMs ?? 0;
     this.#wallOffsetMs = (options.wallStartMs ?? Date.UTC(2026, 0, 1)) - this.#nowMs;
   }

@@ -1,4 +1,9 @@
 import { systemClock, type Clock } from './clock.js';
+import { InvalidInputError } from './invalid-input-error.js';
+
+function assertFunction(fn: unknown, where: string): void {
+  if (typeof fn !== 'function') throw new InvalidInputError(where, 'fn', 'must be a function', fn);
+}
 
 /** A value together with how long it took to compute, in nanoseconds. */
 export interface Measured<T> {
@@ -12,6 +17,8 @@ export interface Measured<T> {
  * Runs `fn` and returns its result with the monotonic duration in nanoseconds. If `fn` throws,
  * the error propagates unchanged.
  *
+ * @throws InvalidInputError (3204) when `fn` is not a function.
+ *
  * @example
  * ```ts
  * const { result, durationNs } = measure(() => fib(20));
@@ -19,16 +26,22 @@ export interface Measured<T> {
  * ```
  */
 export function measure<T>(fn: () => T, clock: Clock = systemClock): Measured<T> {
+  assertFunction(fn, 'measure');
   const start = clock.nowNs();
   const result = fn();
   return { result, durationNs: clock.nowNs() - start };
 }
 
-/** Awaits `fn` and returns its result with the monotonic duration in nanoseconds. */
+/**
+ * Awaits `fn` and returns its result with the monotonic duration in nanoseconds.
+ *
+ * @throws InvalidInputError (3204, as a rejection) when `fn` is not a function.
+ */
 export async function measureAsync<T>(
   fn: () => Promise<T> | T,
   clock: Clock = systemClock,
 ): Promise<Measured<T>> {
+  assertFunction(fn, 'measureAsync');
   const start = clock.nowNs();
   const result = await fn();
   return { result, durationNs: clock.nowNs() - start };

@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { abortReason, assertDelayMs, ManualClock } from '../src/index.js';
+import { abortReason, assertDelayMs, InvalidInputError, ManualClock } from '../src/index.js';
 
 /** Settles a promise without waiting for it: 'pending', or its outcome once it has one. */
 async function peek(promise: Promise<unknown>): Promise<string> {
@@ -297,5 +297,22 @@ describe('assertDelayMs and abortReason', () => {
     expect(wrapped.cause).toBe(42);
     // The default reason of abort() is itself an AbortError DOMException (an Error).
     expect(abortReason(AbortSignal.abort()).name).toBe('AbortError');
+  });
+});
+
+describe('ManualClock options', () => {
+  it('refuses start times that are not finite numbers, naming the option', () => {
+    for (const [options, path] of [
+      [{ startMs: '5' }, 'options.startMs'],
+      [{ wallStartMs: Number.NaN }, 'options.wallStartMs'],
+      [null, 'options'],
+    ] as const) {
+      expect(() => new ManualClock(options as never)).toThrow(InvalidInputError);
+      try {
+        new ManualClock(options as never);
+      } catch (error) {
+        expect((error as InvalidInputError).path).toBe(path);
+      }
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock, measure, measureAsync } from '../src/index.js';
+import { InvalidInputError, ManualClock, measure, measureAsync } from '../src/index.js';
 
 describe('measure', () => {
   it('returns the result and the monotonic duration in ns from the given clock', () => {
@@ -57,5 +57,17 @@ describe('measureAsync', () => {
     const { result, durationNs } = await measureAsync(async () => 'x');
     expect(result).toBe('x');
     expect(durationNs).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('measure refuses what it cannot run', () => {
+  it('names fn when it is not a function', async () => {
+    expect(() => measure(5 as unknown as () => number)).toThrow(
+      new InvalidInputError('measure', 'fn', 'must be a function', 5),
+    );
+    await expect(measureAsync(null as unknown as () => number)).rejects.toMatchObject({
+      code: 3204,
+      path: 'fn',
+    });
   });
 });
