@@ -2,14 +2,15 @@
  * `@foundation/http/fastify`: the HTTP foundation as a Fastify plugin (Fastify 5).
  *
  * ```ts
- * const app = Fastify();
- * await app.register(fastifyFoundation(createHttpFoundation()));
+ * const http = createHttpFoundation();
+ * const app = Fastify({ frameworkErrors: fastifyFrameworkErrors(http) });
+ * await app.register(fastifyFoundation(http));
  * app.get('/users/:id', handler); // `http.route` is the route's URL template
  * ```
  *
  * @packageDocumentation
  */
-import type { FastifyPluginCallback } from 'fastify';
+import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpFoundation } from './http-foundation.js';
 
 /**
@@ -62,4 +63,34 @@ export function fastifyFoundation(http: HttpFoundation): FastifyPluginCallback {
     [Symbol.for('skip-override')]: true,
     [Symbol.for('fastify.display-name')]: '@foundation/http',
   });
+}
+
+/**
+ * A Fastify `frameworkErrors` option: Fastify answers some malformed requests (bad
+ * percent-encoding in a route parameter, an over-long parameter) before any hook runs; with
+ * this they get the foundation's correlation, metrics and a problem+json answer too (400 with
+ * 7501 `http_malformed_request` for a bad target). Pass it when creating the instance.
+ *
+ * @example
+ * ```ts
+ * const http = createHttpFoundation();
+ * const app = Fastify({ frameworkErrors: fastifyFrameworkErrors(http) });
+ * await app.register(fastifyFoundation(http));
+ * ```
+ */
+export function fastifyFrameworkErrors(
+  http: HttpFoundation,
+): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void {
+  return (error, request, reply) => {
+    const scope = http.scope(request.raw) ?? http.begin(request.raw, reply.raw);
+    scope.run(() => {
+      // A target the foundation also finds malformed is answered by it, like any other.
+      if (error.code === 'FST_ERR_BAD_URL' && http.admit(request.raw, reply.raw) === undefined) {
+        reply.hijack();
+        return;
+      }
+      const problem = http.problem(error, scope.correlationId);
+      void reply.code(problem.status).headers(problem.headers).send(problem.body);
+    });
+  };
 }
