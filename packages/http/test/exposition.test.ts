@@ -110,9 +110,7 @@ describe('toProblem and statusForError', () => {
     ];
     for (const [code, status] of cases) {
       const name = typeof code === 'string' ? code : code.name;
-      expect(statusForError(new FoundationError(code as 'invalid_input')), name).toBe(
-        status,
-      );
+      expect(statusForError(new FoundationError(code as 'invalid_input')), name).toBe(status);
     }
   });
 

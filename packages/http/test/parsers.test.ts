@@ -13,7 +13,11 @@ import {
 } from '../src/index.js';
 
 const hex = (length: number) =>
-  fc.string({ unit: fc.constantFrom(...'0123456789abcdef'.split('')), minLength: length, maxLength: length });
+  fc.string({
+    unit: fc.constantFrom(...'0123456789abcdef'.split('')),
+    minLength: length,
+    maxLength: length,
+  });
 const nonZeroHex = (length: number) => hex(length).filter((value) => /[^0]/.test(value));
 const version = hex(2).filter((value) => value !== 'ff');
 
