@@ -3,17 +3,31 @@ import { FoundationError } from './foundation-error.js';
 import { convertThrown } from './helpers.js';
 import { isForbiddenKey } from './json-safe.js';
 
-function annotate(error: unknown, operation: string, durationNs: number): FoundationError {
+/**
+ * What an escaping error learns from the context it left: the operation, how long it ran and,
+ * like the Elixir original's `enhance_error`, the context's metadata (its own merged over its
+ * parents'). The innermost context wins; facts the error already has are never overwritten.
+ */
+function annotate(
+  error: unknown,
+  operation: string,
+  durationNs: number,
+  metadata: Readonly<Record<string, unknown>>,
+): FoundationError {
+  const facts: Record<string, unknown> = { operation, durationNs };
+  if (Object.keys(metadata).length > 0) facts.metadata = metadata;
   if (FoundationError.is(error)) {
-    // The innermost operation that saw the error wins; outer ones leave it as it is.
     if (!('durationNs' in error.context)) {
-      Object.assign(error.context, { operation, durationNs });
+      const context = error.context as Record<string, unknown>;
+      for (const key of Object.keys(facts)) {
+        if (key === 'operation' || !(key in context)) context[key] = facts[key];
+      }
     }
     return error;
   }
   return convertThrown(error, 'internal_error', {
     messagePrefix: `${operation} failed: `,
-    context: { operation, durationNs },
+    context: facts,
   });
 }
 
@@ -43,8 +57,9 @@ function checkOptions(options: ContextOptions): void {
  * Runs `fn` (sync or async) inside an error context: errors created inside carry its
  * correlation id, operation and breadcrumbs, across `await`. Child contexts inherit the
  * correlation id, metadata and clock. An exception escaping `fn` comes out as a
- * FoundationError carrying the operation and its duration (`context.operation`,
- * `context.durationNs`): a FoundationError keeps its code and gains the facts; an error with a
+ * FoundationError carrying the operation, its duration and the context's metadata
+ * (`context.operation`, `context.durationNs`, `context.metadata`, set by the innermost context
+ * the error leaves; facts the error already has are kept): a FoundationError keeps its code and gains the facts; an error with a
  * registered numeric code (core's `LifecycleError`) keeps that code; anything else becomes
  * `internal_error`. The original is the `cause`.
  *
@@ -62,7 +77,12 @@ export function withContext<T>(options: ContextOptions, fn: () => T): T {
   checkOptions(options);
   const frame = enterFrame(options);
   const fail = (error: unknown): never => {
-    throw annotate(error, options.operation, frame.clock.nowNs() - frame.startedAtNs);
+    throw annotate(
+      error,
+      options.operation,
+      frame.clock.nowNs() - frame.startedAtNs,
+      frame.metadata,
+    );
   };
   return runInFrame(frame, () => {
     let result: T;

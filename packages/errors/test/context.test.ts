@@ -183,6 +183,43 @@ describe('an exception escaping withContext', () => {
     expect(error.breadcrumbs.map((b) => b.message)).toEqual(['waiting']);
   });
 
+  it('carries the metadata of the context it escapes (merged over its parents) to the error', async () => {
+    const clock = new ManualClock();
+    const pending = withContext(
+      { operation: 'orders.create', metadata: { userId: 'u1', region: 'eu' }, clock },
+      () =>
+        withContext({ operation: 'orders.save', metadata: { orderId: 'o9' } }, async () => {
+          await clock.sleep(3);
+          throw new Error('disk full');
+        }),
+    );
+    const caught = pending.catch((error: unknown) => error);
+    await clock.advanceAsync(3);
+    const error = asFoundation(await caught);
+    expect(error.context).toEqual({
+      operation: 'orders.save',
+      durationNs: 3_000_000,
+      metadata: { userId: 'u1', region: 'eu', orderId: 'o9' },
+    });
+  });
+
+  it('adds the metadata to an escaping FoundationError without overwriting its own facts', () => {
+    const own = new FoundationError('validation_failed', 'bad order', {
+      context: { metadata: 'the caller’s own', path: 'order.total' },
+    });
+    const plain = new FoundationError('timeout', 'slow');
+    for (const original of [own, plain]) {
+      const error = thrownBy(() =>
+        withContext({ operation: 'orders.check', metadata: { userId: 'u1' } }, () => {
+          throw original;
+        }),
+      );
+      expect(error).toBe(original);
+    }
+    expect(own.context).toMatchObject({ metadata: 'the caller’s own', path: 'order.total' });
+    expect(plain.context).toMatchObject({ operation: 'orders.check', metadata: { userId: 'u1' } });
+  });
+
   it('keeps a FoundationError, adding the innermost operation and duration only once', async () => {
     const clock = new ManualClock();
     const original = new FoundationError('network_error', 'reset');
