@@ -1,5 +1,12 @@
 import { invalidOption } from './errors.js';
-import { nonNegative, oneOf, optionalFunction, optionsObject, positive } from './validate.js';
+import {
+  nonNegative,
+  oneOf,
+  optionalFunction,
+  optionsObject,
+  positive,
+  type KnownOptions,
+} from './validate.js';
 
 /**
  * A backoff: the delay in milliseconds before retry number `retry` (1 for the first retry),
@@ -45,6 +52,19 @@ export interface ExponentialBackoffOptions extends JitterOptions {
 }
 
 const JITTERS: readonly Jitter[] = ['none', 'full', 'equal', 'decorrelated'];
+const JITTER_OPTIONS: KnownOptions<JitterOptions> = { jitter: true, random: true };
+const LINEAR_OPTIONS: KnownOptions<LinearBackoffOptions> = {
+  ...JITTER_OPTIONS,
+  initialMs: true,
+  stepMs: true,
+  maxMs: true,
+};
+const EXPONENTIAL_OPTIONS: KnownOptions<ExponentialBackoffOptions> = {
+  ...JITTER_OPTIONS,
+  initialMs: true,
+  factor: true,
+  maxMs: true,
+};
 
 /** Randomises `nominalMs` the way `jitter` says, keeping the result within [0, maxMs]. */
 function jittered(
@@ -85,7 +105,7 @@ function jitterOf(options: JitterOptions, fallback: Jitter): [Jitter, () => numb
  */
 export function constantBackoff(delayMs: number, options: JitterOptions = {}): Backoff {
   nonNegative('delayMs', delayMs);
-  const [jitter, random] = jitterOf(optionsObject('options', options), 'none');
+  const [jitter, random] = jitterOf(optionsObject('options', options, JITTER_OPTIONS), 'none');
   return (_retry, previousMs) => jittered(jitter, random, delayMs, delayMs, previousMs, delayMs);
 }
 
@@ -95,7 +115,7 @@ export function constantBackoff(delayMs: number, options: JitterOptions = {}): B
  * @throws FoundationError 3204 for negative or non-finite numbers, or `maxMs` < `initialMs`.
  */
 export function linearBackoff(options: LinearBackoffOptions = {}): Backoff {
-  const o = optionsObject('options', options);
+  const o = optionsObject('options', options, LINEAR_OPTIONS);
   const initialMs = nonNegative('initialMs', o.initialMs ?? 100);
   const stepMs = nonNegative('stepMs', o.stepMs ?? initialMs);
   const maxMs = cap(o.maxMs, initialMs);
@@ -112,7 +132,7 @@ export function linearBackoff(options: LinearBackoffOptions = {}): Backoff {
  *   `initialMs`.
  */
 export function exponentialBackoff(options: ExponentialBackoffOptions = {}): Backoff {
-  const o = optionsObject('options', options);
+  const o = optionsObject('options', options, EXPONENTIAL_OPTIONS);
   const initialMs = nonNegative('initialMs', o.initialMs ?? 100);
   const factor = positive('factor', o.factor ?? 2);
   if (factor < 1) throw invalidOption('factor', 'must be >= 1', factor);

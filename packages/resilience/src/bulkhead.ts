@@ -4,7 +4,7 @@ import { contextOf, type ExecuteOptions, type Operation } from './context.js';
 import { bulkheadChannel } from './diagnostics.js';
 import { abortedError, ResilienceErrors } from './errors.js';
 import { settle, type Policy } from './policy.js';
-import { clockOption, integer, optionsObject, positive } from './validate.js';
+import { clockOption, integer, optionsObject, positive, type KnownOptions } from './validate.js';
 
 /** Options of {@link bulkhead}. */
 export interface BulkheadOptions {
@@ -17,6 +17,13 @@ export interface BulkheadOptions {
   /** The clock for queue timeouts. Default `systemClock`. */
   readonly clock?: Clock;
 }
+
+const BULKHEAD_OPTIONS: KnownOptions<BulkheadOptions> = {
+  concurrency: true,
+  queue: true,
+  queueTimeoutMs: true,
+  clock: true,
+};
 
 /** The bulkhead policy (see {@link bulkhead}). */
 export interface BulkheadPolicy extends Policy {
@@ -52,7 +59,7 @@ class Bulkhead implements BulkheadPolicy {
   #tail: Waiter | undefined = undefined;
 
   constructor(options: BulkheadOptions) {
-    const o = optionsObject('options', options);
+    const o = optionsObject('options', options, BULKHEAD_OPTIONS);
     this.concurrency = integer('concurrency', o.concurrency, 1);
     this.queueSize = integer('queue', o.queue ?? 0, 0);
     this.#queueTimeoutMs =

@@ -4,7 +4,7 @@ import { contextOf, type ExecuteOptions, type Operation } from './context.js';
 import { fallbackChannel } from './diagnostics.js';
 import { hasCode, ResilienceErrors } from './errors.js';
 import { settle, type Policy } from './policy.js';
-import { optionalFunction, optionsObject } from './validate.js';
+import { optionalFunction, optionsObject, type KnownOptions } from './validate.js';
 
 /**
  * Why the protected call failed: the breaker was `open`, it `timeout`ed, a bulkhead
@@ -27,6 +27,8 @@ export interface FallbackOptions {
   /** Which errors the fallback replaces. Default: all but the caller's own abort. */
   readonly when?: (error: unknown) => boolean;
 }
+
+const FALLBACK_OPTIONS: KnownOptions<FallbackOptions> = { when: true };
 
 /** The reason a fallback reports for `error`. */
 export function failureReason(error: unknown): FailureReason {
@@ -52,7 +54,7 @@ class Fallback<F> implements Policy<F> {
 
   constructor(produce: (info: FallbackInfo) => F | PromiseLike<F>, options: FallbackOptions) {
     this.#produce = produce;
-    this.#when = optionalFunction('when', optionsObject('options', options).when);
+    this.#when = optionalFunction('when', optionsObject('options', options, FALLBACK_OPTIONS).when);
   }
 
   async execute<T>(fn: Operation<T>, options?: ExecuteOptions): Promise<T | F> {

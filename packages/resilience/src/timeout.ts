@@ -10,7 +10,7 @@ import {
 import { timeoutChannel } from './diagnostics.js';
 import { abortedError, ResilienceErrors } from './errors.js';
 import { settle, type Policy } from './policy.js';
-import { clockOption, oneOf, optionsObject, positive } from './validate.js';
+import { clockOption, oneOf, optionsObject, positive, type KnownOptions } from './validate.js';
 
 /**
  * How a timeout ends a call. `cooperative` aborts the call's signal and waits for the function
@@ -26,6 +26,8 @@ export interface TimeoutOptions {
   /** The clock for deadlines. Default `systemClock`. */
   readonly clock?: Clock;
 }
+
+const TIMEOUT_OPTIONS: KnownOptions<TimeoutOptions> = { strategy: true, clock: true };
 
 /** The timeout policy (see {@link timeout}). */
 export interface TimeoutPolicy extends Policy {
@@ -119,7 +121,7 @@ class Timeout implements TimeoutPolicy {
 
   constructor(timeoutMs: number, options: TimeoutOptions) {
     this.timeoutMs = positive('ms', timeoutMs);
-    const o = optionsObject('options', options);
+    const o = optionsObject('options', options, TIMEOUT_OPTIONS);
     this.strategy = oneOf('strategy', o.strategy ?? 'cooperative', ['cooperative', 'aggressive']);
     this.#clock = clockOption('clock', o.clock ?? systemClock);
   }

@@ -42,12 +42,35 @@ export function optionalFunction<F>(path: string, value: F | undefined): F | und
   return value;
 }
 
-/** An options object (or nothing). */
-export function optionsObject<T extends object>(path: string, value: T | undefined): Partial<T> {
+/**
+ * Every option an options type has, each marked `true`: written out once per options type, the
+ * compiler checks that the list is complete and has nothing extra.
+ */
+export type KnownOptions<T> = { readonly [K in keyof Required<T>]: true };
+
+/**
+ * An options object (or nothing) holding only `known` options. A key that is not known (a
+ * misspelling, another library's name for an option) is refused with the list of known ones,
+ * rather than silently ignored.
+ */
+export function optionsObject<T extends object>(
+  path: string,
+  value: T | undefined,
+  known: KnownOptions<NoInfer<T>>,
+): Partial<T> {
   if (value === undefined) return {};
   const candidate: unknown = value;
   if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate)) {
     throw invalidOption(path, 'must be an object', value);
+  }
+  for (const key of Object.keys(value)) {
+    if (!Object.hasOwn(known, key)) {
+      throw invalidOption(
+        path === 'options' ? key : `${path}.${key}`,
+        `is not a known option (known: ${Object.keys(known).join(', ')})`,
+        (value as Record<string, unknown>)[key],
+      );
+    }
   }
   return value;
 }

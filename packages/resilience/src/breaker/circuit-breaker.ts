@@ -13,6 +13,7 @@ import {
   optionalFunction,
   optionsObject,
   positive,
+  type KnownOptions,
 } from '../validate.js';
 import {
   checkTripRule,
@@ -83,6 +84,20 @@ export interface CircuitBreakerOptions {
   readonly clock?: Clock;
 }
 
+/** @internal Every option of {@link circuitBreaker}. */
+export const BREAKER_OPTIONS: KnownOptions<CircuitBreakerOptions> = {
+  name: true,
+  trip: true,
+  openMs: true,
+  openBackoff: true,
+  halfOpenProbes: true,
+  successThreshold: true,
+  probeTimeoutMs: true,
+  slowCallMs: true,
+  isFailure: true,
+  clock: true,
+};
+
 /** What {@link CircuitBreaker.stats} returns. */
 export interface BreakerStats {
   /** The breaker's name. */
@@ -131,6 +146,16 @@ export interface BreakerSnapshot {
   /** The trip rule's window, in the rule's own format. */
   readonly window: unknown;
 }
+
+const SNAPSHOT_FIELDS: KnownOptions<BreakerSnapshot> = {
+  version: true,
+  name: true,
+  state: true,
+  openRemainingMs: true,
+  consecutiveOpens: true,
+  rule: true,
+  window: true,
+};
 
 /** A circuit breaker (see {@link circuitBreaker}). */
 export interface CircuitBreaker extends Policy {
@@ -189,7 +214,7 @@ class Breaker implements CircuitBreaker {
   #rejections = 0;
 
   constructor(options: CircuitBreakerOptions) {
-    const o = optionsObject('options', options);
+    const o = optionsObject('options', options, BREAKER_OPTIONS);
     this.name = o.name ?? 'breaker';
     if (typeof this.name !== 'string' || this.name === '') {
       throw invalidOption('name', 'must be a non-empty string', this.name);
@@ -308,7 +333,7 @@ class Breaker implements CircuitBreaker {
   }
 
   restore(snapshot: unknown): void {
-    const s = optionsObject('snapshot', snapshot as Partial<BreakerSnapshot>);
+    const s = optionsObject('snapshot', snapshot as Partial<BreakerSnapshot>, SNAPSHOT_FIELDS);
     if (s.version !== 1) throw invalidOption('snapshot.version', 'must be 1', s.version);
     if (!STATES.includes(s.state!)) {
       throw invalidOption('snapshot.state', `must be one of ${STATES.join(', ')}`, s.state);

@@ -2,12 +2,14 @@ import { err, type Result } from '@foundation/core';
 import { FoundationError, isForbiddenKey } from '@foundation/errors';
 import type { Operation } from '../context.js';
 import { invalidOption } from '../errors.js';
-import { integer, optionsObject } from '../validate.js';
+import { integer, optionsObject, positive, type KnownOptions } from '../validate.js';
 import {
+  BREAKER_OPTIONS,
   circuitBreaker,
   type CircuitBreaker,
   type CircuitBreakerOptions,
 } from './circuit-breaker.js';
+import { consecutive } from './trip-rules.js';
 
 /** Options of {@link breakerRegistry}. */
 export interface BreakerRegistryOptions {
@@ -33,14 +35,28 @@ export interface BreakerRegistry {
   names(): string[];
 }
 
+// A registry names its breakers itself, so `name` is not among the options it takes.
+const { name: _name, ...BREAKER_OPTIONS_BUT_NAME } = BREAKER_OPTIONS;
+const REGISTRY_OPTIONS: KnownOptions<BreakerRegistryOptions> = {
+  defaults: true,
+  maxBreakers: true,
+};
+const CALL_OPTIONS: KnownOptions<CallWithBreakerOptions> = {
+  breaker: true,
+  signal: true,
+  registry: true,
+  failureThreshold: true,
+  recoveryTimeMs: true,
+};
+
 class Registry implements BreakerRegistry {
   readonly #breakers = new Map<string, CircuitBreaker>();
   readonly #defaults: Omit<CircuitBreakerOptions, 'name'>;
   readonly #maxBreakers: number;
 
   constructor(options: BreakerRegistryOptions) {
-    const o = optionsObject('options', options);
-    this.#defaults = optionsObject('defaults', o.defaults);
+    const o = optionsObject('options', options, REGISTRY_OPTIONS);
+    this.#defaults = optionsObject('defaults', o.defaults, BREAKER_OPTIONS_BUT_NAME);
     this.#maxBreakers = integer('maxBreakers', o.maxBreakers ?? 1_000, 1);
   }
 
@@ -57,7 +73,7 @@ class Registry implements BreakerRegistry {
     }
     const breaker = circuitBreaker({
       ...this.#defaults,
-      ...optionsObject('options', options),
+      ...optionsObject('options', options, BREAKER_OPTIONS_BUT_NAME),
       name,
     });
     this.#breakers.set(name, breaker);
@@ -93,6 +109,45 @@ export interface CallWithBreakerOptions {
   readonly signal?: AbortSignal;
   /** The registry to use. Default {@link defaultBreakerRegistry}. */
   readonly registry?: BreakerRegistry;
+  /**
+   * The seed's name: failures in a row that open the service's breaker when it is made, the
+   * same as `breaker: { trip: consecutive(failureThreshold) }`. Not with `breaker.trip`.
+   */
+  readonly failureThreshold?: number;
+  /**
+   * The seed's name: how long the breaker stays open before probing, in ms, when it is made;
+   * the same as `breaker: { openMs: recoveryTimeMs }`. Not with `breaker.openMs` or
+   * `breaker.openBackoff`.
+   */
+  readonly recoveryTimeMs?: number;
+}
+
+/** The breaker options a call gives, the seed's `failureThreshold` and `recoveryTimeMs` included. */
+function breakerOptionsOf(o: Partial<CallWithBreakerOptions>): Omit<CircuitBreakerOptions, 'name'> {
+  const breaker = optionsObject('breaker', o.breaker, BREAKER_OPTIONS_BUT_NAME);
+  if (o.failureThreshold === undefined && o.recoveryTimeMs === undefined) return breaker;
+  if (o.failureThreshold !== undefined && breaker.trip !== undefined) {
+    throw invalidOption('failureThreshold', 'cannot be combined with breaker.trip', 'both');
+  }
+  if (
+    o.recoveryTimeMs !== undefined &&
+    (breaker.openMs !== undefined || breaker.openBackoff !== undefined)
+  ) {
+    throw invalidOption(
+      'recoveryTimeMs',
+      'cannot be combined with breaker.openMs or breaker.openBackoff',
+      'both',
+    );
+  }
+  return {
+    ...breaker,
+    ...(o.failureThreshold !== undefined && {
+      trip: consecutive(integer('failureThreshold', o.failureThreshold, 1)),
+    }),
+    ...(o.recoveryTimeMs !== undefined && {
+      openMs: positive('recoveryTimeMs', o.recoveryTimeMs),
+    }),
+  };
 }
 
 /**
@@ -115,9 +170,9 @@ export async function callWithBreaker<T>(
   let instance: CircuitBreaker;
   let signal: AbortSignal | undefined;
   try {
-    const o = optionsObject('options', options);
+    const o = optionsObject('options', options, CALL_OPTIONS);
     signal = o.signal;
-    instance = (o.registry ?? defaultBreakerRegistry).get(service, o.breaker);
+    instance = (o.registry ?? defaultBreakerRegistry).get(service, breakerOptionsOf(o));
   } catch (error) {
     return err(error);
   }

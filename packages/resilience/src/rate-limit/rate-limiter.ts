@@ -11,6 +11,7 @@ import {
   optionalFunction,
   optionsObject,
   positive,
+  type KnownOptions,
 } from '../validate.js';
 import { memoryRateLimitStore, type RateLimitStore } from './store.js';
 import type { BucketLimit } from './token-bucket.js';
@@ -76,6 +77,27 @@ export interface AcquireOptions {
   readonly maxWaitMs?: number;
 }
 
+const LIMITER_OPTIONS: KnownOptions<RateLimiterOptions> = {
+  rate: true,
+  per: true,
+  burst: true,
+  keyed: true,
+  adaptive: true,
+  store: true,
+  maxWaitMs: true,
+  clock: true,
+};
+const KEYED_OPTIONS: KnownOptions<{ readonly maxKeys?: number }> = { maxKeys: true };
+const ACQUIRE_OPTIONS: KnownOptions<AcquireOptions> = { cost: true, signal: true, maxWaitMs: true };
+const ADAPTIVE_OPTIONS: KnownOptions<AdaptiveOptions> = {
+  minRate: true,
+  maxRate: true,
+  increaseBy: true,
+  decreaseFactor: true,
+  slowMs: true,
+  isFailure: true,
+};
+
 /** A token-bucket rate limiter, usable directly or as a policy (see {@link rateLimiter}). */
 export interface RateLimiter extends Policy {
   /** Takes `cost` tokens (default 1) from `key`'s bucket if it holds them, never waiting. */
@@ -119,12 +141,12 @@ class TokenBucketLimiter implements RateLimiter {
   #limit: BucketLimit;
 
   constructor(options: RateLimiterOptions) {
-    const o = optionsObject('options', options);
+    const o = optionsObject('options', options, LIMITER_OPTIONS);
     this.#rate = positive('rate', o.rate);
     this.#per = positive('per', o.per ?? 1000);
     this.#burst = positive('burst', o.burst ?? Math.max(1, this.#rate));
     const keyed = o.keyed ?? false;
-    if (typeof keyed !== 'boolean') optionsObject('keyed', keyed);
+    if (typeof keyed !== 'boolean') optionsObject('keyed', keyed, KEYED_OPTIONS);
     this.#keyed = keyed !== false;
     const maxKeys = typeof keyed === 'object' ? keyed.maxKeys : undefined;
     if (o.store !== undefined && typeof (o.store as Partial<RateLimitStore>).take !== 'function') {
@@ -154,7 +176,7 @@ class TokenBucketLimiter implements RateLimiter {
   }
 
   async acquire(key: string = DEFAULT_KEY, options: AcquireOptions = {}): Promise<void> {
-    const o = optionsObject('options', options);
+    const o = optionsObject('options', options, ACQUIRE_OPTIONS);
     const signal = o.signal;
     const maxWaitMs = nonNegative('maxWaitMs', o.maxWaitMs ?? 0);
     const cost = o.cost ?? 1;
@@ -284,7 +306,7 @@ class TokenBucketLimiter implements RateLimiter {
 }
 
 function adaptiveOf(options: AdaptiveOptions, rate: number): Adaptive {
-  const o = optionsObject('adaptive', options);
+  const o = optionsObject('adaptive', options, ADAPTIVE_OPTIONS);
   const minRate = positive('adaptive.minRate', o.minRate);
   const maxRate = positive('adaptive.maxRate', o.maxRate ?? rate);
   if (minRate > rate) throw invalidOption('adaptive.minRate', 'must be <= rate', minRate);

@@ -1,4 +1,4 @@
-import { integer, optionsObject } from '../validate.js';
+import { integer, optionsObject, type KnownOptions } from '../validate.js';
 import {
   fullBucket,
   takeTokens,
@@ -34,6 +34,8 @@ export interface MemoryRateLimitStoreOptions {
   /** The most keys kept at once. Default 10 000. */
   readonly maxKeys?: number;
 }
+
+const STORE_OPTIONS: KnownOptions<MemoryRateLimitStoreOptions> = { maxKeys: true };
 
 /**
  * Buckets in a Map, with bounded memory and no timers. A full bucket is the same as a missing
@@ -107,6 +109,6 @@ class MemoryRateLimitStore implements RateLimitStore {
  * @throws FoundationError 3204 when `maxKeys` is not an integer >= 1.
  */
 export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}): RateLimitStore {
-  const o = optionsObject('options', options);
+  const o = optionsObject('options', options, STORE_OPTIONS);
   return new MemoryRateLimitStore(integer('maxKeys', o.maxKeys ?? 10_000, 1));
 }

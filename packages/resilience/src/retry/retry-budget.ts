@@ -1,4 +1,4 @@
-import { optionsObject, positive } from '../validate.js';
+import { optionsObject, positive, type KnownOptions } from '../validate.js';
 
 /** Options of {@link retryBudget}. */
 export interface RetryBudgetOptions {
@@ -7,6 +7,11 @@ export interface RetryBudgetOptions {
   /** Tokens each success puts back. Default 0.1: at most one retry per ten successes. */
   readonly tokensPerSuccess?: number;
 }
+
+const BUDGET_OPTIONS: KnownOptions<RetryBudgetOptions> = {
+  maxTokens: true,
+  tokensPerSuccess: true,
+};
 
 /**
  * A retry budget shared by many `retry` policies: a token bucket refilled by successes, from
@@ -59,7 +64,7 @@ class TokenRetryBudget implements RetryBudget {
  * ```
  */
 export function retryBudget(options: RetryBudgetOptions = {}): RetryBudget {
-  const o = optionsObject('options', options);
+  const o = optionsObject('options', options, BUDGET_OPTIONS);
   return new TokenRetryBudget(
     positive('maxTokens', o.maxTokens ?? 10),
     positive('tokensPerSuccess', o.tokensPerSuccess ?? 0.1),

@@ -19,6 +19,7 @@ import {
   optionalFunction,
   optionsObject,
   positive,
+  type KnownOptions,
 } from '../validate.js';
 import { retryAfterHintMs } from './retry-after.js';
 import type { RetryBudget } from './retry-budget.js';
@@ -60,6 +61,17 @@ export interface RetryPolicy extends Policy {
   readonly maxAttempts: number;
 }
 
+const RETRY_OPTIONS: KnownOptions<RetryOptions> = {
+  maxAttempts: true,
+  backoff: true,
+  retryOn: true,
+  retryOnResult: true,
+  deadlineMs: true,
+  budget: true,
+  maxDelayMs: true,
+  clock: true,
+};
+
 // Marks "the value was a failure" in the loop, so `undefined` stays a normal value.
 const NO_ERROR = Symbol('no error');
 
@@ -74,7 +86,7 @@ class Retry implements RetryPolicy {
   readonly #clock: Clock;
 
   constructor(options: RetryOptions) {
-    const o = optionsObject('options', options);
+    const o = optionsObject('options', options, RETRY_OPTIONS);
     const attempts = o.maxAttempts ?? 3;
     this.maxAttempts = attempts === Infinity ? attempts : integer('maxAttempts', attempts, 1);
     this.#backoff = optionalFunction('backoff', o.backoff) ?? exponentialBackoff();
