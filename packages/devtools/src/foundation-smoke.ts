@@ -5,7 +5,12 @@ import {
   type Foundation,
 } from '@foundation/core';
 import { FoundationError, isFoundationError, withContext } from '@foundation/errors';
-import { inputError } from './codes.js';
+import { DevtoolsErrorCodes, inputError } from './codes.js';
+
+/** A smoke check that found a problem. */
+function failure(message: string): FoundationError {
+  return new FoundationError(DevtoolsErrorCodes.devtools_smoke_failed, message);
+}
 import { skipSmokeTest, type SmokeTest, type SmokeTestContext } from './smoke.js';
 
 /**
@@ -86,7 +91,7 @@ export function foundationSmokeTests(
       name: 'status',
       run: () => {
         const status = foundation.status();
-        if (status.state !== 'running') throw new Error(`state is '${status.state}', not running`);
+        if (status.state !== 'running') throw failure(`state is '${status.state}', not running`);
         return `${status.services.length} services running`;
       },
     },
@@ -94,7 +99,7 @@ export function foundationSmokeTests(
       name: 'health',
       run: async () => {
         const health = await foundation.health();
-        if (health.status === 'unhealthy') throw new Error('overall health is unhealthy');
+        if (health.status === 'unhealthy') throw failure('overall health is unhealthy');
         return health.status;
       },
     },
@@ -103,7 +108,7 @@ export function foundationSmokeTests(
       run: (context) => {
         if (!readConfig) return skipSmokeTest('no readConfig part given');
         const value = readConfig(context);
-        if (value === undefined) throw new Error('readConfig gave undefined');
+        if (value === undefined) throw failure('readConfig gave undefined');
         return 'read';
       },
     },
@@ -113,7 +118,7 @@ export function foundationSmokeTests(
         if (!eventRoundTrip) return skipSmokeTest('no eventRoundTrip part given');
         const { original, decoded } = await eventRoundTrip(context);
         if (original.id !== decoded.id || original.type !== decoded.type)
-          throw new Error(`round trip changed the event: ${original.id} -> ${decoded.id}`);
+          throw failure(`round trip changed the event: ${original.id} -> ${decoded.id}`);
         return `${original.type} survived`;
       },
     },
@@ -121,11 +126,11 @@ export function foundationSmokeTests(
       name: 'id generation',
       run: () => {
         const ids = Array.from({ length: 100 }, () => generateId());
-        if (new Set(ids).size !== ids.length) throw new Error('duplicate id generated');
-        if (ids.some((id, i) => i > 0 && id <= ids[i - 1]!)) throw new Error('ids out of order');
-        if (!Number.isFinite(idTimestampMs(ids[0]!))) throw new Error('id carries no timestamp');
+        if (new Set(ids).size !== ids.length) throw failure('duplicate id generated');
+        if (ids.some((id, i) => i > 0 && id <= ids[i - 1]!)) throw failure('ids out of order');
+        if (!Number.isFinite(idTimestampMs(ids[0]!))) throw failure('id carries no timestamp');
         if (generateCorrelationId() === generateCorrelationId())
-          throw new Error('correlation ids repeat');
+          throw failure('correlation ids repeat');
         return '100 ids unique and ordered';
       },
     },
@@ -137,7 +142,7 @@ export function foundationSmokeTests(
           () => new FoundationError('internal_error', 'smoke'),
         );
         if (!isFoundationError(error) || error.correlationId === undefined)
-          throw new Error('errors created in a context carry no correlation id');
+          throw failure('errors created in a context carry no correlation id');
         return 'errors carry the context';
       },
     },
@@ -145,7 +150,7 @@ export function foundationSmokeTests(
       name: 'telemetry',
       run: async (context) => {
         if (!telemetry) return skipSmokeTest('no telemetry part given');
-        if (!(await telemetry(context))) throw new Error('no handler saw the telemetry event');
+        if (!(await telemetry(context))) throw failure('no handler saw the telemetry event');
         return 'handled';
       },
     },

@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import ts from 'typescript';
+import { inputError } from './codes.js';
+
+/** A parsed TypeScript module. */
+export interface ParsedSource {
+  /** The absolute path. */
+  readonly path: string;
+  /** The file's text. */
+  readonly text: string;
+  /** The syntax tree, with parent links set. */
+  readonly sourceFile: ts.SourceFile;
+}
+
+/**
+ * Reads and parses a TypeScript file, refusing one that cannot be read or has syntax errors
+ * (a FoundationError 3204 naming the file, and the first error's line).
+ */
+export function parseSourceFile(file: string, cwd: string): ParsedSource {
+  const path = resolve(cwd, file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw inputError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  return parseSourceText(text, path, file);
+}
+
+/** Parses TypeScript text; `label` names it in errors. */
+export function parseSourceText(text: string, path: string, label = path): ParsedSource {
+  const sourceFile = ts.createSourceFile(
+    path,
+    text,
+    ts.ScriptTarget.Latest,
+    true,
+    ts.ScriptKind.TS,
+  );
+  const program = ts.createProgram({
+    rootNames: [path],
+    options: { noLib: true, noResolve: true, types: [] },
+    host: singleFileHost(sourceFile),
+  });
+  const [first] = program.getSyntacticDiagnostics(sourceFile);
+  if (first) {
+    const { line, character } = sourceFile.getLineAndCharacterOfPosition(first.start);
+    const message = ts.flattenDiagnosticMessageText(first.messageText, ' ');
+    throw inputError(label, `has a syntax error at ${line + 1}:${character + 1}: ${message}`);
+  }
+  return { path, text, sourceFile };
+}
+
+function singleFileHost(sourceFile: ts.SourceFile): ts.CompilerHost {
+  return {
+    getSourceFile: (name) => (name === sourceFile.fileName ? sourceFile : undefined),
+    getDefaultLibFileName: () => 'lib.d.ts',
+    writeFile: () => undefined,
+    getCurrentDirectory: () => '/',
+    getCanonicalFileName: (name) => name,
+    useCaseSensitiveFileNames: () => true,
+    getNewLine: () => '\n',
+    fileExists: (name) => name === sourceFile.fileName,
+    readFile: () => undefined,
+  };
+}
+
+/** True when `node` carries the `export` modifier. */
+export function isExported(node: ts.Node): boolean {
+  return (
+    ts.canHaveModifiers(node) &&
+    (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword)
+  );
+}
+
+/** The 1-based line of `node`'s start. */
+export function lineOf(node: ts.Node, sourceFile: ts.SourceFile): number {
+  return sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1;
+}
