@@ -118,12 +118,12 @@ export function layerSources(inputs: LayerInputs): Layered {
         message: read.message,
         origin,
       });
-    } else if (read.text.length > inputs.limits.maxBytes) {
+    } else if (read.kind === 'refused') {
       problems.push({
         path: '',
-        rule: 'max_size',
-        codeName: 'invalid_config_structure',
-        message: `the file is larger than ${inputs.limits.maxBytes} bytes`,
+        rule: read.rule,
+        codeName: read.rule === 'max_size' ? 'invalid_config_structure' : 'config_not_found',
+        message: read.message,
         origin,
       });
     } else {

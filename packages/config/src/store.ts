@@ -153,7 +153,10 @@ export class ConfigStore<T extends object>
 
     // A schema that throws (a buggy refinement) must still surface as a FoundationError.
     const built = tryConfig(() =>
-      buildSnapshot(this.#schema, this.#layerInputs(readFilesSync(this.#files))),
+      buildSnapshot(
+        this.#schema,
+        this.#layerInputs(readFilesSync(this.#files, this.#limits.maxBytes)),
+      ),
     );
     if (!built.ok) throw problemsError('Invalid configuration', built.problems);
     this.#snapshot = built.snapshot;
@@ -521,7 +524,7 @@ export class ConfigStore<T extends object>
   async #reloadOnce(signal: AbortSignal | undefined): Promise<number> {
     try {
       if (signal?.aborted) throw abortReason(signal);
-      const reads = await readFiles(this.#files, signal);
+      const reads = await readFiles(this.#files, this.#limits.maxBytes, signal);
       if (signal?.aborted) throw abortReason(signal);
       const built = buildSnapshot(this.#schema, this.#layerInputs(reads));
       if (!built.ok) throw problemsError('Reload refused', built.problems);

@@ -259,7 +259,7 @@ describe('layered sources', () => {
     const rules = problemsOf(error).map((p) => p.rule);
     expect(rules).toEqual([
       'file_exists',
-      'file_read',
+      'regular_file',
       'json_syntax',
       'yaml_syntax',
       'yaml_syntax',
