@@ -387,6 +387,91 @@ describe('rateLimiter memory and options', () => {
     expect(store.delete('fresh')).toBe(true);
   });
 
+  it('keeps a throttled key throttled however many new keys flood the store', () => {
+    const clock = new ManualClock();
+    const store = memoryRateLimitStore({ maxKeys: 1_000 });
+    const limiter = rateLimiter({ rate: 1, per: 60_000, burst: 5, keyed: true, store, clock });
+    for (let i = 0; i < 5; i++) expect(limiter.check('victim').allowed).toBe(true);
+    expect(limiter.check('victim').allowed).toBe(false);
+    for (let i = 0; i < 10_000; i++) limiter.check(`flood-${i}`);
+    expect(store.size).toBeLessThanOrEqual(1_000);
+    expect(limiter.available('victim')).toBeLessThan(1);
+    expect(limiter.check('victim').allowed).toBe(false);
+    clock.advance(60_000);
+    expect(limiter.check('victim').allowed).toBe(true);
+  });
+
+  it('evicts the least recently used keys, not the oldest inserted', () => {
+    const clock = new ManualClock();
+    const store = memoryRateLimitStore({ maxKeys: 10 });
+    const limiter = rateLimiter({ rate: 1, per: 60_000, burst: 3, keyed: true, store, clock });
+    limiter.check('first'); // inserted first, and kept in use below
+    for (let i = 0; i < 9; i++) {
+      clock.advance(1);
+      limiter.check(`other-${i}`);
+    }
+    clock.advance(1);
+    limiter.check('first');
+    clock.advance(1);
+    limiter.check('newcomer'); // the store is full: the least recently used 10% go
+    expect(store.size).toBeLessThanOrEqual(10);
+    expect(store.delete('other-0')).toBe(false); // used longest ago: evicted
+    expect(store.delete('first')).toBe(true); // inserted first but used recently: kept
+    expect(store.delete('newcomer')).toBe(true);
+  });
+
+  it('never admits more than burst + rate × time per key, under any key flood (property)', () => {
+    const op = fc.oneof(
+      {
+        weight: 6,
+        arbitrary: fc.record({
+          kind: fc.constant('take' as const),
+          key: fc.integer({ min: 0, max: 2 }),
+        }),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.record({
+          kind: fc.constant('flood' as const),
+          count: fc.integer({ min: 1, max: 60 }),
+        }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constant('advance' as const),
+          ms: fc.integer({ min: 1, max: 400 }),
+        }),
+      },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(op, { maxLength: 120 }),
+        fc.integer({ min: 2, max: 30 }),
+        (ops, maxKeys) => {
+          const clock = new ManualClock();
+          const store = memoryRateLimitStore({ maxKeys });
+          const limiter = rateLimiter({ rate: 2, per: 1_000, burst: 3, keyed: true, store, clock });
+          const admitted = new Map<number, { atMs: number; cost: number }[]>();
+          let flooded = 0;
+          for (const o of ops) {
+            if (o.kind === 'advance') clock.advance(o.ms);
+            else if (o.kind === 'flood') {
+              for (let i = 0; i < o.count; i++) limiter.check(`flood-${flooded++}`);
+            } else if (limiter.check(`key-${o.key}`).allowed) {
+              const list = admitted.get(o.key) ?? [];
+              list.push({ atMs: clock.nowMs(), cost: 1 });
+              admitted.set(o.key, list);
+            }
+            expect(store.size).toBeLessThanOrEqual(maxKeys);
+          }
+          for (const list of admitted.values()) assertWithinBucket(list, 3, 2 / 1_000);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('sweeps idle keys as calls arrive, with no timer', () => {
     const clock = new ManualClock();
     const store = memoryRateLimitStore();
