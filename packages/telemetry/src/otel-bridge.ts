@@ -1,4 +1,3 @@
-import type { MeterProvider, ObservableResult } from '@opentelemetry/api';
 import { defaultTelemetry } from './default-instance.js';
 import type { AnyMetric } from './metrics/registry.js';
 import type { Telemetry } from './telemetry.js';
@@ -19,15 +18,77 @@ export interface OpenTelemetryBridge {
   [Symbol.dispose](): void;
 }
 
+/** An observable instrument as the bridge uses it; OpenTelemetry's observables fit it. */
+type ObservableInstrument = ReturnType<
+  ReturnType<Parameters<typeof bridgeToOpenTelemetry>[0]['getMeter']>['createObservableCounter']
+>;
+
 /**
  * Exports a telemetry instance's metrics to an OpenTelemetry `MeterProvider` (the optional
  * peer `@opentelemetry/api`; this package never loads it itself). Counters and gauges become
  * observable instruments read at each collection, so our hot path pays nothing; histograms
  * become OpenTelemetry histograms with the same explicit buckets, fed every value recorded
  * from now on. Metrics created later are exported too.
+ *
+ * @param meterProvider - an `@opentelemetry/api` `MeterProvider` (for example the SDK's). Its
+ *   type is spelled out here, as the few methods the bridge calls, rather than imported: this
+ *   package's declarations then never name `@opentelemetry/api`, so TypeScript users who do not
+ *   install the optional peer still compile with `skipLibCheck: false`.
  */
 export function bridgeToOpenTelemetry(
-  meterProvider: MeterProvider,
+  meterProvider: {
+    /** Returns the meter the instruments are created on. */
+    getMeter(name: string): {
+      /** Creates the histogram a Foundation histogram forwards each value to. */
+      createHistogram(
+        name: string,
+        options: { description: string; advice: { explicitBucketBoundaries: number[] } },
+      ): {
+        /** Records one value with the labels of its series. */
+        record(value: number, attributes: Readonly<Record<string, string>>): void;
+      };
+      /** Creates the observable counter a Foundation counter is read through. */
+      createObservableCounter(
+        name: string,
+        options: { description: string },
+      ): {
+        /** Adds the callback that reports every series at a collection. */
+        addCallback(
+          callback: (result: {
+            /** Reports one series' value with its labels. */
+            observe(value: number, attributes: Readonly<Record<string, string>>): void;
+          }) => void,
+        ): void;
+        /** Removes a callback added with `addCallback`. */
+        removeCallback(
+          callback: (result: {
+            /** Reports one series' value with its labels. */
+            observe(value: number, attributes: Readonly<Record<string, string>>): void;
+          }) => void,
+        ): void;
+      };
+      /** Creates the observable gauge a Foundation gauge is read through. */
+      createObservableGauge(
+        name: string,
+        options: { description: string },
+      ): {
+        /** Adds the callback that reports every series at a collection. */
+        addCallback(
+          callback: (result: {
+            /** Reports one series' value with its labels. */
+            observe(value: number, attributes: Readonly<Record<string, string>>): void;
+          }) => void,
+        ): void;
+        /** Removes a callback added with `addCallback`. */
+        removeCallback(
+          callback: (result: {
+            /** Reports one series' value with its labels. */
+            observe(value: number, attributes: Readonly<Record<string, string>>): void;
+          }) => void,
+        ): void;
+      };
+    };
+  },
   options: OpenTelemetryBridgeOptions = {},
 ): OpenTelemetryBridge {
   const { metrics } = options.telemetry ?? defaultTelemetry;
@@ -49,11 +110,11 @@ export function bridgeToOpenTelemetry(
       });
       return;
     }
-    const observable =
+    const observable: ObservableInstrument =
       metric.kind === 'counter'
         ? meter.createObservableCounter(metric.name, { description })
         : meter.createObservableGauge(metric.name, { description });
-    const observe = (result: ObservableResult): void => {
+    const observe: Parameters<ObservableInstrument['addCallback']>[0] = (result) => {
       for (const series of metric.allSeries()) result.observe(series.value, series.labels);
     };
     observable.addCallback(observe);
