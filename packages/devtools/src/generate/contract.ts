@@ -6,9 +6,18 @@ import { readInterface, type InterfaceMember } from './interface-members.js';
 import { checkIdentifier, kebabCase } from './names.js';
 import type { GeneratedFile } from './output.js';
 
-function propertyType(type: ts.TypeNode | undefined): ContractMember['type'] {
-  if (!type) return 'object';
-  if (ts.isParenthesizedTypeNode(type)) return propertyType(type.type);
+function propertyType(
+  type: ts.TypeNode | undefined,
+  aliases: ReadonlyMap<string, ts.TypeNode>,
+  depth = 0,
+): ContractMember['type'] {
+  if (!type || depth > 8) return 'object';
+  if (ts.isParenthesizedTypeNode(type)) return propertyType(type.type, aliases, depth + 1);
+  // A type alias declared in the same module stands for its definition.
+  if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && !type.typeArguments) {
+    const alias = aliases.get(type.typeName.text);
+    if (alias) return propertyType(alias, aliases, depth + 1);
+  }
   switch (type.kind) {
     case ts.SyntaxKind.StringKeyword:
     case ts.SyntaxKind.TemplateLiteralType:
@@ -32,7 +41,7 @@ function propertyType(type: ts.TypeNode | undefined): ContractMember['type'] {
       return 'boolean';
   }
   if (ts.isUnionTypeNode(type)) {
-    const kinds = new Set(type.types.map(propertyType));
+    const kinds = new Set(type.types.map((t) => propertyType(t, aliases, depth + 1)));
     if (kinds.size === 1) return [...kinds][0]!;
   }
   return 'object';
@@ -45,7 +54,10 @@ function arityOf(decl: ts.MethodSignature): number {
   return index === -1 ? params.length : Math.min(index, params.length);
 }
 
-function describeMember(member: InterfaceMember): ContractMember {
+function describeMember(
+  member: InterfaceMember,
+  aliases: ReadonlyMap<string, ts.TypeNode>,
+): ContractMember {
   const name = member.name.replace(/^'|'$/g, '');
   const description = member.description;
   if (member.kind === 'property') {
@@ -53,7 +65,7 @@ function describeMember(member: InterfaceMember): ContractMember {
     return {
       name,
       kind: 'property',
-      type: decl ? propertyType(decl.type) : 'object',
+      type: decl ? propertyType(decl.type, aliases) : 'object',
       optional: member.optional,
       description,
     };
@@ -91,9 +103,15 @@ function describeMember(member: InterfaceMember): ContractMember {
  */
 export function describeInterface(source: ParsedSource, interfaceName: string): ContractDescriptor {
   const read = readInterface(source, interfaceName);
+  const aliases = new Map<string, ts.TypeNode>();
+  for (const statement of source.sourceFile.statements) {
+    if (ts.isTypeAliasDeclaration(statement)) aliases.set(statement.name.text, statement.type);
+  }
   return {
     name: interfaceName,
-    members: read.members.filter((m) => !m.name.startsWith('[')).map(describeMember),
+    members: read.members
+      .filter((m) => !m.name.startsWith('['))
+      .map((m) => describeMember(m, aliases)),
   };
 }
 
