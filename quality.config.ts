@@ -1,0 +1,24 @@
+// The quality gates of this repository (`pnpm quality`, and `pnpm quality:ci` for the quick
+// ones CI runs after the tests). See packages/quality/README.md for every option.
+import type { QualityConfig } from '@foundation/quality';
+
+export default {
+  packages: ['packages/*'],
+  gates: {
+    types: {},
+    lint: {},
+    docs: {},
+    secrets: { allowList: 'quality/secrets-allowlist.txt' },
+    api: { reportDir: 'quality/api' },
+    coverage: { threshold: 95 },
+    dependencies: { severity: 'high' },
+    performance: { command: 'pnpm bench', baseline: 'quality/baseline.json', rounds: 10 },
+  },
+  levels: [
+    { name: 'unit', command: 'pnpm turbo run test --filter=./packages/*', description: "each package's vitest suite" },
+    { name: 'integration', command: 'pnpm --filter @foundation/playground run test', description: 'the playground tests' },
+    { name: 'contract', command: 'pnpm turbo run typecheck', description: 'the *.test-d.ts type tests (checked by vitest typecheck) and tsc' },
+    { name: 'performance', command: 'pnpm bench', description: 'the benchmarks with their targets' },
+    { name: 'chaos', command: 'pnpm --filter @foundation/resilience exec vitest run test/supervision', description: 'the supervision chaos suite' },
+  ],
+} satisfies QualityConfig;
