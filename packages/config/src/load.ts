@@ -198,15 +198,22 @@ function findUnknownKeys(
 }
 
 /**
- * Creates the required objects no source mentioned, so the schema's defaults inside them
- * apply and a missing value is reported at its own path rather than at its parent's.
+ * Creates the required objects no source mentioned (and fills objects declared with an object
+ * `.default`), so the schema's defaults inside them apply and a missing value is reported at
+ * its own path rather than at its parent's.
  */
 function fillObjects(node: SchemaNode, value: Record<string, unknown>): void {
   for (const key of node.keys()) {
     const child = node.child(key)!;
     if (child.kind !== 'object') continue;
     const present = Object.hasOwn(value, key) ? value[key] : undefined;
-    if (present === undefined && !child.optional) value[key] = {};
+    if (present === undefined) {
+      // An object declared `.default({…})` is given its default as input, so the defaults inside
+      // it apply (zod 4 would return the default as it is and skip them, which then fails the
+      // schema's own re-validation: the zod 3 habit of `.default({})` works as it did there).
+      const filled = child.optional ? child.defaultObject() : {};
+      if (filled !== undefined) value[key] = filled;
+    }
     const inner = Object.hasOwn(value, key) ? value[key] : undefined;
     if (isPlainObject(inner)) fillObjects(child, inner);
   }

@@ -28,6 +28,7 @@ interface ZodDef {
   readonly values?: readonly unknown[];
   readonly entries?: Readonly<Record<string, unknown>>;
   readonly element?: z.ZodType;
+  readonly defaultValue?: unknown;
 }
 
 function refuseSchema(rule: string): never {
@@ -88,11 +89,24 @@ function isSecretMarked(schema: z.ZodType): boolean {
   return meta?.secret === true;
 }
 
+/** What {@link unwrap} finds under a schema's wrappers. */
+export interface Unwrapped {
+  /** The schema that says the shape. */
+  readonly base: z.ZodType;
+  /** Marked `.meta({ secret: true })` at any level of wrapping. */
+  readonly secret: boolean;
+  /** Admits absence (optional, default, nullable, …). */
+  readonly optional: boolean;
+  /** The definition of the outermost `.default(…)` wrapper, if there is one. */
+  readonly defaultDef: ZodDef | undefined;
+}
+
 /** Strips wrappers (optional, default, lazy, …) down to the schema that says the shape. */
-export function unwrap(schema: z.ZodType): { base: z.ZodType; secret: boolean; optional: boolean } {
+export function unwrap(schema: z.ZodType): Unwrapped {
   let current = schema;
   let secret = isSecretMarked(current);
   let optional = false;
+  let defaultDef: ZodDef | undefined;
   for (let hops = 0; hops < 64; hops++) {
     const def = defOf(current);
     let next: z.ZodType | undefined;
@@ -100,6 +114,7 @@ export function unwrap(schema: z.ZodType): { base: z.ZodType; secret: boolean; o
       if (def.type !== 'nonoptional' && def.type !== 'readonly' && def.type !== 'catch') {
         optional = true;
       }
+      if (def.type === 'default') defaultDef ??= def;
       next = def.innerType;
     } else if (def.type === 'lazy' && def.getter) {
       next = def.getter();
@@ -108,7 +123,7 @@ export function unwrap(schema: z.ZodType): { base: z.ZodType; secret: boolean; o
     current = next;
     secret ||= isSecretMarked(current);
   }
-  return { base: current, secret, optional };
+  return { base: current, secret, optional, defaultDef };
 }
 
 /** One node of the schema tree. */
@@ -126,11 +141,13 @@ export class SchemaNode {
   /** True when the declared schema admits absence (optional, default, nullable, …). */
   readonly optional: boolean;
   readonly #children = new Map<string, SchemaNode | null>();
+  readonly #defaultDef: ZodDef | undefined;
   #value: SchemaNode | undefined;
 
   /** Builds the node for `schema`, the schema as declared in its parent (wrappers included). */
   constructor(readonly schema: z.ZodType) {
-    const { base, secret, optional } = unwrap(schema);
+    const { base, secret, optional, defaultDef } = unwrap(schema);
+    this.#defaultDef = defaultDef;
     const def = defOf(base);
     this.base = base;
     this.secret = secret;
@@ -139,6 +156,26 @@ export class SchemaNode {
     this.refined = this.kind !== 'leaf' && (def.checks?.length ?? 0) > 0;
     this.loose =
       this.kind === 'object' && def.catchall !== undefined && defOf(def.catchall).type !== 'never';
+  }
+
+  /** True for an object node declared with `.default(…)` (zod 4 skips its inner defaults). */
+  get defaultsWholeObject(): boolean {
+    return this.kind === 'object' && this.#defaultDef !== undefined;
+  }
+
+  /**
+   * A fresh copy of the object an object node's `.default(…)` gives, when it is a plain object;
+   * else undefined. Feeding it to the schema as input (instead of letting zod 4 return it as the
+   * output) applies the defaults inside it, as zod 3's `.default({})` and zod 4's `.prefault({})`
+   * do.
+   */
+  defaultObject(): Record<string, unknown> | undefined {
+    if (!this.defaultsWholeObject) return undefined;
+    // zod's getter returns a fresh (shallow) copy, or calls a default function.
+    const value = this.#defaultDef!.defaultValue;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    if (Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+    return structuredClone(value) as Record<string, unknown>;
   }
 
   /** The declared keys of an object node (empty for others). */

@@ -7,7 +7,7 @@ import { envHint, layerSources, type LayerInputs } from './load.js';
 import type { OriginMap } from './origins.js';
 import { deepEqual, deepFreeze, toPlainData } from './plain-data.js';
 import { problemsFromIssues, type ConfigProblem } from './problems.js';
-import { getAt } from './tree-ops.js';
+import { diff, getAt } from './tree-ops.js';
 
 /** A snapshot and where its values came from, or every problem that prevented it. */
 export type BuildResult =
@@ -58,22 +58,28 @@ export function buildSnapshot(schema: z.ZodType, inputs: LayerInputs): BuildResu
   // Updates re-validate stored values, so the schema must accept its own output unchanged.
   const again = schema.safeParse(plain.value);
   if (!again.success || !deepEqual(again.data, plain.value)) {
-    return {
-      ok: false,
-      problems: [
-        {
-          path: '',
-          rule: 'schema_idempotent',
-          codeName: 'invalid_config_structure',
-          message: 'the schema must accept its own output unchanged (keep transforms idempotent)',
-          origin: { layer: 'default' },
-        },
-      ],
-    };
+    return { ok: false, problems: [notIdempotent(plain.value, again)] };
   }
   return {
     ok: true,
     snapshot: deepFreeze(plain.value as Record<string, unknown>),
     origins: layered.origins,
+  };
+}
+
+/** The problem for a schema whose output does not survive being parsed again, at the first path where it changes. */
+function notIdempotent(
+  output: unknown,
+  again: { success: true; data: unknown } | { success: false; error: z.ZodError },
+): ConfigProblem {
+  const segments = again.success
+    ? (diff(output, again.data)[0]?.segments ?? [])
+    : (again.error.issues[0]?.path.map(String) ?? []);
+  return {
+    path: segments.join('.'),
+    rule: 'schema_idempotent',
+    codeName: 'invalid_config_structure',
+    message: 'the schema must accept its own output unchanged (keep transforms idempotent)',
+    origin: { layer: 'default' },
   };
 }

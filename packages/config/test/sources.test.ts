@@ -290,6 +290,42 @@ describe('layered sources', () => {
       }),
     );
     expect(drifting.context.rule).toBe('schema_idempotent');
+    expect(drifting.context.path).toBe('n');
+  });
+
+  it('applies the defaults inside objects declared zod-3 style with .default({} as never)', () => {
+    const schema = z.object({
+      ai: z
+        .object({
+          provider: z.string().default('mock'),
+          planning: z
+            .object({ samplingRate: z.number().min(0).max(1).default(1) })
+            .default({} as never),
+          limits: z
+            .object({ tokens: z.number().default(100), burst: z.number().default(5) })
+            .default({ tokens: 50 } as never),
+        })
+        .default({} as never),
+    });
+    const config = createConfig({ schema, updatable: ['ai.planning.samplingRate'] });
+    expect(config.get()).toEqual({
+      ai: { provider: 'mock', planning: { samplingRate: 1 }, limits: { tokens: 50, burst: 5 } },
+    });
+    expect(config.update('ai.planning.samplingRate', 0.5)).toBe(1);
+    // A source that gives part of such an object still gets the rest from the defaults.
+    const partial = createConfig({ schema, sources: { overrides: { ai: { planning: {} } } } });
+    expect(partial.get('ai.planning.samplingRate')).toBe(1);
+    expect(partial.explain('ai.provider').origin.layer).toBe('default');
+  });
+
+  it('reports a required field inside a .default({} as never) object at its own path', () => {
+    const schema = z.object({
+      db: z.object({ url: z.string(), pool: z.number().default(4) }).default({} as never),
+    });
+    const error = thrown(() => createConfig({ schema }));
+    expect(problemsOf(error)).toEqual([
+      expect.objectContaining({ path: 'db.url', rule: 'required', code: 'missing_required_field' }),
+    ]);
   });
 
   it('refuses bad options: unknown updatable or secret paths, bad keys, bad history limit', () => {
