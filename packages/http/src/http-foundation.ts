@@ -259,6 +259,57 @@ function nonNegativeMs(path: string, value: unknown, fallback: number): number {
   return value;
 }
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/** What a handler receives: the scope's facts, its settable route, and the target. */
+class HandlerContext implements RequestContext {
+  readonly #scope: RequestScope;
+  readonly #target: RequestTarget;
+
+  constructor(scope: RequestScope, target: RequestTarget) {
+    this.#scope = scope;
+    this.#target = target;
+  }
+
+  get correlationId(): string {
+    return this.#scope.correlationId;
+  }
+
+  get correlation(): Correlation {
+    return this.#scope.correlation;
+  }
+
+  get method(): string {
+    return this.#scope.method;
+  }
+
+  get route(): string {
+    return this.#scope.route;
+  }
+
+  set route(value: string) {
+    this.#scope.route = value;
+  }
+
+  get run(): <T>(fn: () => T) => T {
+    return this.#scope.run;
+  }
+
+  get url(): URL {
+    return this.#target.url;
+  }
+
+  get path(): string {
+    return this.#target.path;
+  }
+}
+
 class HttpFoundationImpl implements HttpFoundation {
   readonly routes: Readonly<Record<BuiltinRoute, string | undefined>>;
   readonly #byPath = new Map<string, BuiltinRoute>();
@@ -433,46 +484,51 @@ class HttpFoundationImpl implements HttpFoundation {
     if (options.route !== undefined && typeof options.route !== 'string') {
       throw invalidOption('options.route', 'must be a string', options.route);
     }
+    const route = options.route ?? '';
     return (request, response) => {
-      void this.#serve(fn, options.route ?? '', request, response).catch(() => {
-        // Only reachable if writing the error response itself failed: end the exchange.
-        response.destroy();
+      const scope = this.begin(request, response);
+      scope.route = route;
+      scope.run(() => {
+        this.#serve(fn, scope, request, response);
       });
     };
   }
 
-  async #serve(
+  /** Runs the handler; a synchronous one is finished without a promise in between. */
+  #serve(
     fn: RequestHandler,
-    route: string,
+    scope: RequestScope,
     request: IncomingMessage,
     response: ServerResponse,
-  ): Promise<void> {
-    const scope = this.begin(request, response);
-    scope.route = route;
-    await scope.run(async () => {
-      const target = this.admit(request, response);
-      if (target === undefined) return;
-      const context: RequestContext = {
-        correlationId: scope.correlationId,
-        correlation: scope.correlation,
-        method: scope.method,
-        get route() {
-          return scope.route;
+  ): void {
+    const target = this.admit(request, response);
+    if (target === undefined) return;
+    let result: unknown;
+    try {
+      result = fn(request, response, new HandlerContext(scope, target));
+    } catch (error) {
+      this.#fail(request, response, error, scope.correlationId);
+      return;
+    }
+    if (isThenable(result)) {
+      Promise.resolve(result).then(
+        () => {
+          this.#settled(request, response, scope);
         },
-        set route(value: string) {
-          scope.route = value;
+        (error: unknown) => {
+          this.#fail(request, response, error, scope.correlationId);
         },
-        run: scope.run,
-        url: target.url,
-        path: target.path,
-      };
-      try {
-        await fn(request, response, context);
-        if (!response.headersSent && !response.writableEnded) throw this.notFound(request);
-      } catch (error) {
-        this.#fail(request, response, error, scope.correlationId);
-      }
-    });
+      );
+      return;
+    }
+    this.#settled(request, response, scope);
+  }
+
+  /** After the handler: a response nobody started is a route nobody answered. */
+  #settled(request: IncomingMessage, response: ServerResponse, scope: RequestScope): void {
+    if (!response.headersSent && !response.writableEnded) {
+      this.#fail(request, response, this.notFound(request), scope.correlationId);
+    }
   }
 
   admit(request: IncomingMessage, response: ServerResponse): RequestTarget | undefined {

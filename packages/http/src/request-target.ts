@@ -9,6 +9,27 @@ export interface RequestTarget {
   readonly path: string;
 }
 
+// A path made only of these characters is the same before and after URL parsing and decoding
+// (no percent-encoding, dot segments or backslashes), so it needs no URL object up front.
+const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9\-_~!$&'()*+,;=:@/]*$/;
+
+/** A target whose URL is built only when someone reads it. */
+class PlainTarget implements RequestTarget {
+  readonly path: string;
+  readonly #target: string;
+  #url: URL | undefined;
+
+  constructor(target: string, path: string) {
+    this.#target = target;
+    this.path = path;
+  }
+
+  get url(): URL {
+    this.#url ??= new URL(this.#target, 'http://localhost');
+    return this.#url;
+  }
+}
+
 /** Request targets longer than this are refused (Node's header limit bounds them anyway). */
 export const MAX_TARGET_LENGTH = 16 * 1024;
 
@@ -27,6 +48,9 @@ function malformed(rule: string): FoundationError {
 export function parseRequestTarget(target: unknown): RequestTarget {
   if (typeof target !== 'string' || target === '') throw malformed('must be a non-empty string');
   if (target.length > MAX_TARGET_LENGTH) throw malformed(`at most ${MAX_TARGET_LENGTH} characters`);
+  const end = target.search(/[?#]/);
+  const rawPath = end === -1 ? target : target.slice(0, end);
+  if (PLAIN_PATH.test(rawPath)) return new PlainTarget(target, rawPath);
   let url: URL;
   try {
     url = new URL(target === '*' ? '/*' : target, 'http://localhost');

@@ -231,6 +231,33 @@ describe('parseAccept', () => {
 });
 
 describe('normalizeMethod and parseRequestTarget', () => {
+  it('gives the same path and URL as full URL parsing, whichever way it takes', () => {
+    const segment = fc.string({
+      unit: fc.constantFrom(...'aZ09-_~.!$&()*+,;=:@%2F/\\ é?#'.split('')),
+      maxLength: 12,
+    });
+    fc.assert(
+      fc.property(segment, (tail) => {
+        const target = `/${tail}`;
+        let expected: { path: string; href: string } | undefined;
+        try {
+          const url = new URL(target, 'http://localhost');
+          expected = { path: decodeURIComponent(url.pathname), href: url.href };
+        } catch {
+          expected = undefined;
+        }
+        let actual: { path: string; href: string } | undefined;
+        try {
+          const parsed = parseRequestTarget(target);
+          actual = { path: parsed.path, href: parsed.url.href };
+        } catch {
+          actual = undefined;
+        }
+        expect(actual).toEqual(expected);
+      }),
+    );
+  });
+
   it('keeps known methods and folds the rest into _OTHER', () => {
     expect(normalizeMethod('GET')).toBe('GET');
     expect(normalizeMethod('get')).toBe('_OTHER');
@@ -250,6 +277,7 @@ describe('normalizeMethod and parseRequestTarget', () => {
       }),
     );
     expect(() => parseRequestTarget('/' + 'a'.repeat(20_000))).toThrow(/at most/);
+    expect(() => parseRequestTarget('')).toThrow(/non-empty/);
     expect(() => parseRequestTarget('http://[::1')).toThrow(/valid URL/);
   });
 });
