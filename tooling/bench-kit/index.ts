@@ -2,7 +2,14 @@
  * The benchmark harness every package's `pnpm bench` uses: cases run side by side in one
  * process (measured in alternating rounds, best round kept, so drift hits all cases alike),
  * then the package's targets are checked and printed. A missed target sets a non-zero exit.
+ *
+ * For @foundation/quality's performance gate: when `FOUNDATION_BENCH_JSON` names a directory,
+ * each suite also writes `<suite>.json` there with every round's time per case (the samples the
+ * gate compares with its baseline, as ratios to the suite's reference case, the first added
+ * unless `reference()` says otherwise); `FOUNDATION_BENCH_ROUNDS` overrides the round count.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { measure } from 'mitata';
 
 /** Timing of one case, in nanoseconds per call. */
@@ -32,11 +39,23 @@ export class BenchSuite {
   readonly #cases = new Map<string, BenchFn>();
   readonly #targets: Target[] = [];
   readonly #results = new Map<string, CaseResult>();
+  readonly #samples = new Map<string, number[]>();
+  #reference: string | undefined;
+  readonly rounds: number;
 
   constructor(
     readonly title: string,
-    readonly rounds = 2,
-  ) {}
+    rounds = 2,
+  ) {
+    const override = Number(process.env.FOUNDATION_BENCH_ROUNDS);
+    this.rounds = Number.isInteger(override) && override > 0 ? override : rounds;
+  }
+
+  /** The case the quality gate divides every other case by (default: the first added). */
+  reference(name: string): this {
+    this.#reference = name;
+    return this;
+  }
 
   /** Adds a case; `fn` is called many times and should return what it computed. */
   add(name: string, fn: BenchFn): this {
@@ -91,6 +110,9 @@ export class BenchSuite {
     for (let round = 0; round < this.rounds; round++) {
       for (const [name, fn] of this.#cases) {
         const stats = await measure(fn);
+        const samples = this.#samples.get(name) ?? [];
+        samples.push(stats.avg);
+        this.#samples.set(name, samples);
         const previous = this.#results.get(name);
         if (!previous || stats.avg < previous.avgNs) {
           this.#results.set(name, { name, avgNs: stats.avg, p50Ns: stats.p50, p99Ns: stats.p99 });
@@ -114,7 +136,20 @@ export class BenchSuite {
       }
     }
     if (!allOk) process.exitCode = 1;
+    this.#writeJson();
     return allOk;
+  }
+
+  /** Writes every round's samples for @foundation/quality when FOUNDATION_BENCH_JSON is set. */
+  #writeJson(): void {
+    const dir = process.env.FOUNDATION_BENCH_JSON;
+    if (dir === undefined || dir === '') return;
+    const reference = this.#reference ?? this.#cases.keys().next().value;
+    if (reference === undefined) return;
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${this.title.replace(/[^A-Za-z0-9._-]+/g, '_')}.json`);
+    const cases = [...this.#samples].map(([name, samplesNs]) => ({ name, samplesNs }));
+    writeFileSync(file, `${JSON.stringify({ suite: this.title, reference, cases }, null, 2)}\n`);
   }
 
   /** The measured results, after {@link BenchSuite.run}. */
