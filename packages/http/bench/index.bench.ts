@@ -88,8 +88,9 @@ function get(port: number): Promise<void> {
   });
 }
 
-function batch(port: number): Promise<void[]> {
-  return Promise.all(Array.from({ length: BATCH }, () => get(port)));
+async function batch(port: number): Promise<number> {
+  const done = await Promise.all(Array.from({ length: BATCH }, () => get(port)));
+  return done.length;
 }
 
 const servers = await Promise.all([start(bare), start(foundation), start(promPino)]);
