@@ -1,5 +1,6 @@
 import { err, systemClock, type Clock, type Result, type Timer } from '@foundation/core';
 import { FoundationError } from '@foundation/errors';
+import { AbortFanOut } from './abort-fan-out.js';
 import { contextOf, type ExecuteOptions, type Operation } from './context.js';
 import { bulkheadChannel } from './diagnostics.js';
 import { abortedError, ResilienceErrors } from './errors.js';
@@ -57,6 +58,7 @@ class Bulkhead implements BulkheadPolicy {
   #queued = 0;
   #head: Waiter | undefined = undefined;
   #tail: Waiter | undefined = undefined;
+  readonly #aborts = new AbortFanOut();
 
   constructor(options: BulkheadOptions) {
     const o = optionsObject('options', options, BULKHEAD_OPTIONS);
@@ -121,7 +123,7 @@ class Bulkhead implements BulkheadPolicy {
           this.#leave(waiter);
           reject(abortedError(signal));
         };
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
+        this.#aborts.subscribe(signal, waiter.onAbort);
       }
     });
   }
@@ -135,7 +137,7 @@ class Bulkhead implements BulkheadPolicy {
     waiter.prev = waiter.next = undefined;
     this.#queued--;
     waiter.timer?.cancel();
-    if (waiter.onAbort !== undefined) waiter.signal!.removeEventListener('abort', waiter.onAbort);
+    if (waiter.onAbort !== undefined) this.#aborts.unsubscribe(waiter.signal!, waiter.onAbort);
   }
 
   #release(): void {

@@ -7,6 +7,7 @@ import {
   type ExecuteOptions,
   type Operation,
 } from './context.js';
+import { AbortFanOut } from './abort-fan-out.js';
 import { timeoutChannel } from './diagnostics.js';
 import { abortedError, ResilienceErrors } from './errors.js';
 import { settle, type Policy } from './policy.js';
@@ -60,8 +61,11 @@ class TimeoutCall extends PolicyContext {
   #onParentAbort: (() => void) | undefined = undefined;
   #disposed = false;
 
-  constructor(parent: ExecuteContext, deadlineMs: number) {
+  readonly #aborts: AbortFanOut;
+
+  constructor(parent: ExecuteContext, deadlineMs: number, aborts: AbortFanOut) {
     super();
+    this.#aborts = aborts;
     this.attempt = parent.attempt;
     this.parent = parent.signal;
     this.deadlineMs = deadlineMs;
@@ -89,7 +93,7 @@ class TimeoutCall extends PolicyContext {
       this.#controller?.abort(parent.reason);
       this.rejectRace?.(abortedError(parent));
     };
-    parent.addEventListener('abort', this.#onParentAbort, { once: true });
+    this.#aborts.subscribe(parent, this.#onParentAbort);
   }
 
   expire(error: FoundationError): void {
@@ -102,7 +106,7 @@ class TimeoutCall extends PolicyContext {
   dispose(): void {
     this.#disposed = true;
     if (this.#onParentAbort !== undefined) {
-      this.parent!.removeEventListener('abort', this.#onParentAbort);
+      this.#aborts.unsubscribe(this.parent!, this.#onParentAbort);
       this.#onParentAbort = undefined;
     }
   }
@@ -118,6 +122,8 @@ class Timeout implements TimeoutPolicy {
   #tail: TimeoutCall | undefined = undefined;
   #pending = 0;
   #timer: Timer | undefined = undefined;
+  // Calls sharing a caller signal share one listener on it.
+  readonly #aborts = new AbortFanOut();
 
   constructor(timeoutMs: number, options: TimeoutOptions) {
     this.timeoutMs = positive('ms', timeoutMs);
@@ -131,7 +137,11 @@ class Timeout implements TimeoutPolicy {
   }
 
   async execute<T>(fn: Operation<T>, options?: ExecuteOptions): Promise<T> {
-    const call = new TimeoutCall(contextOf(options), this.#clock.nowMs() + this.timeoutMs);
+    const call = new TimeoutCall(
+      contextOf(options),
+      this.#clock.nowMs() + this.timeoutMs,
+      this.#aborts,
+    );
     this.#enqueue(call);
     try {
       if (this.strategy === 'aggressive') return await this.#race(fn, call);
