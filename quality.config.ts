@@ -15,10 +15,30 @@ export default {
     performance: { command: 'pnpm bench', baseline: 'quality/baseline.json', rounds: 10 },
   },
   levels: [
-    { name: 'unit', command: 'pnpm turbo run test --filter=./packages/*', description: "each package's vitest suite" },
-    { name: 'integration', command: 'pnpm --filter @foundation/playground run test', description: 'the playground tests' },
-    { name: 'contract', command: 'pnpm turbo run typecheck', description: 'the *.test-d.ts type tests (checked by vitest typecheck) and tsc' },
-    { name: 'performance', command: 'pnpm bench', description: 'the benchmarks with their targets' },
-    { name: 'chaos', command: 'pnpm --filter @foundation/resilience exec vitest run test/supervision', description: 'the supervision chaos suite' },
+    {
+      name: 'unit',
+      command: 'pnpm turbo run test --filter=./packages/*',
+      description: "each package's vitest suite",
+    },
+    {
+      name: 'integration',
+      command: 'pnpm --filter @foundation/playground run test',
+      description: 'the playground tests',
+    },
+    {
+      name: 'contract',
+      command: 'pnpm turbo run typecheck',
+      description: 'the *.test-d.ts type tests (checked by vitest typecheck) and tsc',
+    },
+    {
+      name: 'performance',
+      command: 'pnpm bench',
+      description: 'the benchmarks with their targets',
+    },
+    {
+      name: 'chaos',
+      command: 'pnpm --filter @foundation/resilience exec vitest run test/supervision',
+      description: 'the supervision chaos suite',
+    },
   ],
 } satisfies QualityConfig;
