@@ -1,4 +1,5 @@
 import { randomFillSync } from 'node:crypto';
+import { processWide } from './process-wide.js';
 
 // Lookup table so an id is built from 16 table reads instead of 16 toString(16) calls.
 const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) =>
@@ -23,9 +24,21 @@ function randomBytes(count: number): number {
 
 // 42-bit per-millisecond counter (RFC 9562 §6.2 method 1): 12 bits in rand_a, 30 in rand_b.
 const COUNTER_MAX = 2 ** 42 - 1;
-let lastMs = -1;
-let counter = 0;
-let timePrefix = '';
+
+/** Where the id sequence stands; one per process, shared by every loaded copy of core. */
+interface IdState {
+  lastMs: number;
+  counter: number;
+  timePrefix: string;
+  sequence: number;
+}
+
+const state = /* @__PURE__ */ processWide<IdState>('@foundation/core:ids', 1, () => ({
+  lastMs: -1,
+  counter: 0,
+  timePrefix: '',
+  sequence: 0,
+}));
 
 function seedCounter(): number {
   const at = randomBytes(6);
@@ -41,10 +54,10 @@ function seedCounter(): number {
 }
 
 function setTime(ms: number): void {
-  lastMs = ms;
+  state.lastMs = ms;
   const hi = Math.floor(ms / 2 ** 16);
   const lo = ms % 2 ** 16;
-  timePrefix =
+  state.timePrefix =
     HEX[(hi >>> 24) & 0xff]! +
     HEX[(hi >>> 16) & 0xff]! +
     HEX[(hi >>> 8) & 0xff]! +
@@ -58,7 +71,8 @@ function setTime(ms: number): void {
 /**
  * Generates a UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then a 42-bit counter, then 32
  * random bits. Ids from one process are strictly increasing, in string order too, even when
- * many are made in the same millisecond or the wall clock steps back; ids from different
+ * many are made in the same millisecond or the wall clock steps back, and even when core is
+ * loaded twice (ESM and CJS): the sequence is kept once per process. Ids from different
  * processes collide with negligible probability.
  *
  * @example
@@ -68,21 +82,23 @@ function setTime(ms: number): void {
  */
 export function generateId(): string {
   const now = Date.now();
-  if (now > lastMs) {
+  let counter: number;
+  if (now > state.lastMs) {
     setTime(now);
     counter = seedCounter();
-  } else if (counter < COUNTER_MAX) {
-    counter += 1;
+  } else if (state.counter < COUNTER_MAX) {
+    counter = state.counter + 1;
   } else {
     // Counter exhausted within one millisecond: borrow the next millisecond to stay ordered.
-    setTime(lastMs + 1);
+    setTime(state.lastMs + 1);
     counter = seedCounter();
   }
+  state.counter = counter;
   const counterHi = Math.floor(counter / 2 ** 30); // 12 bits
   const counterLo = counter % 2 ** 30; // 30 bits
   const at = randomBytes(4);
   return (
-    timePrefix +
+    state.timePrefix +
     (counterHi >>> 8).toString(16) +
     HEX[counterHi & 0xff]! +
     '-' +
@@ -111,13 +127,12 @@ export function idTimestampMs(id: string): number {
   return Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
 }
 
-let sequence = 0;
-
 /**
  * The next value of a process-wide sequence: 1, 2, 3, … Cheap, strictly increasing and never
- * repeated within one process; use it to order things made in the same process.
+ * repeated within one process (shared by every loaded copy of core); use it to order things
+ * made in the same process.
  */
 export function nextSequence(): number {
-  sequence += 1;
-  return sequence;
+  state.sequence += 1;
+  return state.sequence;
 }

@@ -62,3 +62,4 @@ export {
 export { LifecycleError } from './lifecycle-error.js';
 export { InvalidInputError } from './invalid-input-error.js';
 export { TIMED_OUT, within } from './within.js';
+export { processWide } from './process-wide.js';

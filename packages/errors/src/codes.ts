@@ -1,4 +1,5 @@
 import { channel } from 'node:diagnostics_channel';
+import { processWide } from '@foundation/core';
 
 /** How bad an error is. `high` and `critical` should be escalated (see `shouldEscalate`). */
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
@@ -213,8 +214,17 @@ const BUILTIN_SPECS = {
 } satisfies Partial<Record<ErrorCodeName, ErrorCodeSpec>>;
 
 const codesChannel = channel('foundation:errors:codes-registered');
-const byName = new Map<string, ErrorCode>();
-const byNumber = new Map<number, ErrorCode>();
+/** The registry: one per process, shared by every loaded copy (ESM, CJS) of this package. */
+interface Registry {
+  readonly byName: Map<string, ErrorCode>;
+  readonly byNumber: Map<number, ErrorCode>;
+}
+
+const { byName, byNumber } = /* @__PURE__ */ processWide<Registry>(
+  '@foundation/errors:codes',
+  1,
+  () => ({ byName: new Map(), byNumber: new Map() }),
+);
 
 /** The value {@link defineErrorCodes} returns: each spec, completed with its name. */
 export type DefinedErrorCodes<T extends Record<string, ErrorCodeSpec>> = {

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { generateCorrelationId, systemClock, type Clock } from '@foundation/core';
+import { generateCorrelationId, processWide, systemClock, type Clock } from '@foundation/core';
 
 /** One step recorded on the way to an error: what was being done, and when. */
 export interface Breadcrumb {
@@ -72,7 +72,13 @@ const NO_BREADCRUMBS: readonly Breadcrumb[] = Object.freeze([]);
 /** How many breadcrumbs a flow keeps; older ones are dropped first. */
 export const MAX_BREADCRUMBS = 50;
 
-const storage = new AsyncLocalStorage<Frame>();
+// One per process, shared by every loaded copy (ESM, CJS) of this package: a context entered
+// through one copy is the context the other sees.
+const storage = /* @__PURE__ */ processWide(
+  '@foundation/errors:context',
+  1,
+  () => new AsyncLocalStorage<Frame>(),
+);
 
 /** @internal Starts a frame; used by `withContext`. */
 export function enterFrame(options: ContextOptions): Frame {
