@@ -24,7 +24,9 @@ function fail(message) {
 
 /** The one registry this release publishes to, normalised to end with a slash. */
 function chooseRegistry(argv, env) {
-  const { values } = parseArgs({ args: argv, options: { registry: { type: 'string' } } });
+  // `pnpm run release -- --registry <url>` passes the `--` on to the script.
+  const args = argv.filter((arg) => arg !== '--');
+  const { values } = parseArgs({ args, options: { registry: { type: 'string' } } });
   const fromEnv = [env.NPM_CONFIG_REGISTRY, env.npm_config_registry].filter(Boolean);
   if (new Set(fromEnv.map((url) => url.replace(/\/?$/, '/'))).size > 1) {
     fail(`NPM_CONFIG_REGISTRY and npm_config_registry disagree (${fromEnv.join(' vs ')})`);
