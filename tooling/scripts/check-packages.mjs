@@ -126,8 +126,9 @@ for (const short of readdirSync(packagesDir).sort()) {
 // 2. A strict TypeScript consumer per package, installed from the tarballs.
 const tarballs = new Map(packed.map(({ name, path }) => [name, path]));
 const tsc = tscPath(root);
-const env = { ...process.env };
-for (const key of Object.keys(env)) if (/^(npm|pnpm)_/i.test(key)) delete env[key];
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => !/^(npm|pnpm)_/i.test(key)),
+);
 
 async function checkConsumer({ name, short, dir }) {
   const readme = existsSync(join(dir, 'README.md'))

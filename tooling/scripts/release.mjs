@@ -67,12 +67,14 @@ for (const { path, manifest } of packages) {
   }
 }
 
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1' };
-for (const key of Object.keys(env)) {
-  if (/^npm_config_(@[^:]+:)?registry$/i.test(key)) delete env[key];
-}
-env.npm_config_registry = registry;
-env[`npm_config_${SCOPE}:registry`] = registry;
+const env = {
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^npm_config_(@[^:]+:)?registry$/i.test(key)),
+  ),
+  TURBO_TELEMETRY_DISABLED: '1',
+  npm_config_registry: registry,
+  [`npm_config_${SCOPE}:registry`]: registry,
+};
 
 console.log(`release: publishing ${packages.length} packages to ${registry}`);
 const run = (args) => execFileSync('pnpm', args, { cwd: root, env, stdio: 'inherit' });
