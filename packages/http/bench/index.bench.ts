@@ -9,7 +9,6 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, createServer, request, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BenchSuite } from '@foundation/bench-kit';
 import { createTelemetry } from '@foundation/telemetry';
 import { pino } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -94,34 +93,47 @@ async function batch(port: number): Promise<number> {
 }
 
 const servers = await Promise.all([start(bare), start(foundation), start(promPino)]);
-const [bareServer, foundationServer, promPinoServer] = servers.map((s) => s.port) as [
-  number,
-  number,
-  number,
+const cases = [
+  { name: 'bare node:http', port: servers[0].port },
+  { name: 'foundation handler', port: servers[1].port },
+  { name: 'prom-client + pino-http', port: servers[2].port },
 ];
 
-const suite = new BenchSuite(
-  `@foundation/http per-request overhead (batches of ${BATCH} over loopback)`,
-  3,
-)
-  .add('bare node:http', () => batch(bareServer))
-  .add('foundation handler', () => batch(foundationServer))
-  .add('prom-client + pino-http', () => batch(promPinoServer));
-
-function overheadNs(name: string): number {
-  const cases = suite.results;
-  return (cases.get(name)!.avgNs - cases.get('bare node:http')!.avgNs) / BATCH;
+/**
+ * Rounds alternate between the cases so drift from other load hits them alike; each round
+ * sends BATCHES_PER_ROUND batches per case and the best round is kept, as the bench kit does.
+ */
+const ROUNDS = 7;
+const BATCHES_PER_ROUND = 60;
+const best = new Map<string, number>();
+for (const c of cases) await batch(c.port); // warm up sockets and code
+for (let round = 0; round < ROUNDS; round++) {
+  for (const c of cases) {
+    const startNs = process.hrtime.bigint();
+    for (let i = 0; i < BATCHES_PER_ROUND; i++) await batch(c.port);
+    const perRequestNs = Number(process.hrtime.bigint() - startNs) / (BATCHES_PER_ROUND * BATCH);
+    best.set(c.name, Math.min(best.get(c.name) ?? Infinity, perRequestNs));
+  }
 }
 
-suite.check('foundation overhead per request <= prom-client + pino-http overhead', () => {
-  const ours = overheadNs('foundation handler');
-  const theirs = overheadNs('prom-client + pino-http');
-  return {
-    ok: ours <= theirs,
-    actual: `${(ours / 1e3).toFixed(2)} µs vs ${(theirs / 1e3).toFixed(2)} µs`,
-  };
-});
+const us = (ns: number) => `${(ns / 1e3).toFixed(2)} µs`;
+const bareNs = best.get('bare node:http')!;
+console.log(
+  `\n## @foundation/http per-request cost over loopback (${BATCH} concurrent keep-alive requests, best of ${ROUNDS} rounds)\n`,
+);
+console.log('| case | per request | overhead over bare |\n| --- | --- | --- |');
+for (const c of cases) {
+  const ns = best.get(c.name)!;
+  console.log(`| ${c.name} | ${us(ns)} | ${c.name === 'bare node:http' ? '-' : us(ns - bareNs)} |`);
+}
+const ours = best.get('foundation handler')! - bareNs;
+const theirs = best.get('prom-client + pino-http')! - bareNs;
+const met = ours <= theirs;
+console.log('\n| target | measured | met |\n| --- | --- | --- |');
+console.log(
+  `| foundation overhead <= prom-client + pino-http overhead | ${us(ours)} vs ${us(theirs)} | ${met ? 'yes' : 'NO'} |`,
+);
+if (!met) process.exitCode = 1;
 
-await suite.run();
 agent.destroy();
 await Promise.all(servers.map(({ server }) => new Promise((resolve) => server.close(resolve))));
