@@ -11,6 +11,11 @@ export const TIMED_OUT: unique symbol = Symbol('timed out');
  * {@link TIMED_OUT} if the timer wins. `work` is a function so that a synchronous throw becomes
  * a rejection. The timer is always cancelled; the work itself is not (pass it a signal for that).
  *
+ * The timer is a {@link Clock.sleep}, so with the system clock it keeps the process alive while
+ * the race is on: someone is awaiting the outcome, and a process that exited underneath them
+ * (a start or health deadline on work that holds no handle of its own) would skip the code
+ * after the `await` and end with code 13 and no output.
+ *
  * @example
  * ```ts
  * const outcome = await within(() => service.stop(), 5_000, clock);
@@ -22,15 +27,13 @@ export async function within<T>(
   ms: number,
   clock: Clock,
 ): Promise<Awaited<T> | typeof TIMED_OUT> {
-  let timer: { cancel(): void } | undefined;
-  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = clock.setTimeout(() => {
-      resolve(TIMED_OUT);
-    }, ms);
-  });
+  const cancel = new AbortController();
+  // Cancelled once the race is decided; nobody reads the outcome then, so both ends map to it.
+  const timedOut = (): typeof TIMED_OUT => TIMED_OUT;
+  const timeout = clock.sleep(ms, cancel.signal).then(timedOut, timedOut);
   try {
     return await Promise.race([Promise.resolve().then(work), timeout]);
   } finally {
-    timer?.cancel();
+    cancel.abort();
   }
 }
