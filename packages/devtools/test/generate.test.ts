@@ -77,6 +77,7 @@ export interface Greeter<T extends object = Options> extends Base {
   map<U>(fn: (value: T) => U, ...rest: unknown[]): U[];
   later?(): void;
   onEvent: (e: Options) => void;
+  onClose?: () => void;
   kind: Types.Kind;
   'quoted-name': number;
   [Symbol.asyncDispose](): Promise<void>;
@@ -84,7 +85,8 @@ export interface Greeter<T extends object = Options> extends Base {
 `;
 const TYPES = `export interface AbortOptions { signal?: AbortSignal }\nexport type Kind = 'a' | 'b';\n`;
 
-describe('generate impl', () => {
+// Each case builds a TypeScript program: slow on a loaded machine, so the limit is generous.
+describe('generate impl', { timeout: 180_000 }, () => {
   it('implements every member with its exact types, overloads, generics and async members', () => {
     const source = parseSourceText(GREETER, '/v/greeter.ts');
     const file = generateImpl({
@@ -109,6 +111,7 @@ describe('generate impl', () => {
     expect(text).toContain('later?(): void {');
     expect(text).toContain('get label(): string | undefined {');
     expect(text).toContain('get id(): string {');
+    expect(text).toContain('get onClose(): (() => void) | undefined {');
     expect(text).not.toContain('set prefix');
     expect(text).toContain('[key: string]: unknown;');
     const diagnostics = typecheck(V, {
@@ -442,7 +445,7 @@ describe('writing generated files', () => {
     const refused = await writeGenerated(files, { cwd: dir, out: 'gen' }).catch(
       (e: unknown) => e as FoundationError,
     );
-    expect(refused.message).toContain('exists (pass --force to overwrite)');
+    expect((refused as FoundationError).message).toContain('exists (pass --force to overwrite)');
     const forced = await writeGenerated(files, { cwd: dir, out: 'gen', force: true });
     expect(forced[0]!.action).toBe('overwritten');
     const dry = await writeGenerated([{ path: 'b.ts', content: 'x' }], {
@@ -468,7 +471,7 @@ describe('writing generated files', () => {
     const error = await writeGenerated([{ path: '../escape.ts', content: '' }], { cwd: dir }).catch(
       (e: unknown) => e as FoundationError,
     );
-    expect(error.message).toContain('leaves the output folder');
+    expect((error as FoundationError).message).toContain('leaves the output folder');
     mkdirSync(join(dir, 'keep'), { recursive: true });
     writeFileSync(join(dir, 'keep/one.ts'), 'old');
     const partial = await writeGenerated(

@@ -61,7 +61,12 @@ export function fixtureDir(): { dir: string; remove: () => void } {
 /** A temporary folder, removed by the returned function. */
 export function tempDir(prefix = 'foundation-devtools-'): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    remove: () => {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A CliIo that captures what the CLI writes. */

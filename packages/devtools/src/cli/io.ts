@@ -1,4 +1,4 @@
-import { styleText } from 'node:util';
+import { inspect } from 'node:util';
 
 /** Where the CLI reads and writes; the real process, or a test's capture. */
 export interface CliIo {
@@ -19,7 +19,11 @@ type Style = 'green' | 'red' | 'yellow' | 'dim' | 'bold';
 /** Colours only on a terminal, and never with `NO_COLOR` set. */
 export function painter(io: CliIo): (style: Style, text: string) => string {
   const enabled = io.isTTY && (io.env.NO_COLOR === undefined || io.env.NO_COLOR === '');
-  return (style, text) => (enabled ? styleText(style, text) : text);
+  // ANSI codes directly: the decision (TTY, NO_COLOR) is made here, not by the platform.
+  return (style, text) => {
+    const codes = inspect.colors[style];
+    return enabled && codes ? `\x1b[${codes[0]}m${text}\x1b[${codes[1]}m` : text;
+  };
 }
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];

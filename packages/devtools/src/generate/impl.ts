@@ -73,7 +73,13 @@ function memberLines(
   if (member.kind === 'property') {
     const decl = member.declarations?.[0];
     const type = decl?.type ? decl.type.getText(sf) : indexedType(read, member, sf);
-    const valueType = member.optional ? `${type} | undefined` : type;
+    // A function type binds looser than `|`: `() => void | undefined` means something else.
+    const loose =
+      decl?.type !== undefined &&
+      (ts.isFunctionTypeNode(decl.type) ||
+        ts.isConstructorTypeNode(decl.type) ||
+        ts.isConditionalTypeNode(decl.type));
+    const valueType = member.optional ? `${loose ? `(${type})` : type} | undefined` : type;
     const lines = [`  get ${member.name}(): ${valueType} {`, `    ${fail}`, '  }'];
     if (!member.readonly) {
       lines.push(`  set ${member.name}(_value: ${valueType}) {`, `    ${fail}`, '  }');
