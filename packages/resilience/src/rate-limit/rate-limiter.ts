@@ -1,10 +1,12 @@
 import { err, systemClock, type Clock, type Result } from '@foundation/core';
 import { FoundationError, isForbiddenKey } from '@foundation/errors';
+import { AbortFanOut } from '../abort-fan-out.js';
 import { askPredicate } from '../callbacks.js';
 import { contextOf, type ExecuteContext, type ExecuteOptions, type Operation } from '../context.js';
 import { rateLimitChannel } from '../diagnostics.js';
 import { abortedError, invalidOption, isCallerAbort, ResilienceErrors } from '../errors.js';
 import { settle, type Policy } from '../policy.js';
+import { holdProcess, releaseProcess } from '../process-hold.js';
 import {
   clockOption,
   nonNegative,
@@ -15,6 +17,7 @@ import {
 } from '../validate.js';
 import { memoryRateLimitStore, type RateLimitStore } from './store.js';
 import type { BucketLimit } from './token-bucket.js';
+import { WaitQueue, type Waiter } from './waiters.js';
 
 /** Options of the adaptive mode (additive increase, multiplicative decrease). */
 export interface AdaptiveOptions {
@@ -139,6 +142,9 @@ class TokenBucketLimiter implements RateLimiter {
   readonly #clock: Clock;
   #rate: number;
   #limit: BucketLimit;
+  // The keys that have `acquire` calls waiting, each with its FIFO queue and one timer.
+  readonly #queues = new Map<string, WaitQueue>();
+  readonly #aborts = new AbortFanOut();
 
   constructor(options: RateLimiterOptions) {
     const o = optionsObject('options', options, LIMITER_OPTIONS);
@@ -167,6 +173,9 @@ class TokenBucketLimiter implements RateLimiter {
     // The common arguments skip validation: the default key and cost are known to be valid.
     if (key !== DEFAULT_KEY) this.#checkKey(key);
     if (cost !== 1) positive('cost', cost);
+    // Waiters are served first come, first served: a check does not jump their queue.
+    if (this.#queues.size !== 0 && this.#queues.has(key))
+      return this.#refusedBehindQueue(key, cost);
     const waitMs = this.#store.take(key, cost, this.#limit, this.#clock.nowMs());
     if (waitMs === 0) return ALLOWED;
     if (rateLimitChannel.hasSubscribers) {
@@ -180,21 +189,133 @@ class TokenBucketLimiter implements RateLimiter {
     const signal = o.signal;
     const maxWaitMs = nonNegative('maxWaitMs', o.maxWaitMs ?? 0);
     const cost = o.cost ?? 1;
-    const deadlineMs = this.#clock.nowMs() + maxWaitMs;
-    for (;;) {
-      if (signal?.aborted) throw abortedError(signal);
+    if (signal?.aborted) throw abortedError(signal);
+    const queue = this.#queues.get(key);
+    let waitMs: number;
+    if (queue === undefined) {
       const decision = this.check(key, cost);
       if (decision.allowed) return;
-      const nowMs = this.#clock.nowMs();
-      if (nowMs + decision.retryAfterMs > deadlineMs) {
-        throw this.#limited(key, cost, decision.retryAfterMs);
-      }
-      try {
-        await this.#clock.sleep(decision.retryAfterMs, signal);
-      } catch {
-        throw abortedError(signal!);
-      }
+      waitMs = decision.retryAfterMs;
+      if (waitMs > maxWaitMs) throw this.#limited(key, cost, waitMs);
+      // The wake-up is scheduled for the exact refill time, not the whole ms reported, so a
+      // queue served at a rate that is not a whole number of ms per token keeps that rate.
+      const missing = cost - this.#store.peek(key, this.#limit, this.#clock.nowMs());
+      waitMs = exactWaitMs(missing, this.#limit);
+    } else {
+      if (key !== DEFAULT_KEY) this.#checkKey(key);
+      if (cost !== 1) positive('cost', cost);
+      // Behind the waiters already queued: the wait is until the bucket has refilled for all.
+      waitMs = this.#waitBehind(key, queue, cost);
     }
+    const nowMs = this.#clock.nowMs();
+    if (waitMs > maxWaitMs) throw this.#limited(key, cost, waitMs);
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        cost,
+        deadlineMs: nowMs + maxWaitMs,
+        resolve,
+        reject,
+        signal,
+        onAbort: undefined,
+        prev: undefined,
+        next: undefined,
+      };
+      let waiting = queue;
+      if (waiting === undefined) {
+        waiting = new WaitQueue();
+        this.#queues.set(key, waiting);
+      }
+      waiting.push(waiter);
+      holdProcess();
+      if (signal !== undefined) {
+        const joined = waiting;
+        waiter.onAbort = () => {
+          const wasHead = joined.head === waiter;
+          this.#leave(key, joined, waiter);
+          reject(abortedError(signal));
+          if (wasHead && joined.head !== undefined) this.#rearm(key, joined);
+        };
+        this.#aborts.subscribe(signal, waiter.onAbort);
+      }
+      if (waiting.timer === undefined) this.#arm(key, waiting, waitMs);
+    });
+  }
+
+  /**
+   * Milliseconds until the bucket of `key` has refilled enough for the waiters queued on it
+   * and then `cost` more tokens; `Infinity` when `cost` alone exceeds the burst.
+   */
+  #waitBehind(key: string, queue: WaitQueue, cost: number): number {
+    const limit = this.#limit;
+    if (cost > limit.burst) return Infinity;
+    const missing = queue.pendingCost + cost - this.#store.peek(key, limit, this.#clock.nowMs());
+    return missing <= 0 ? 0 : Math.max(1, Math.ceil(missing / limit.ratePerMs));
+  }
+
+  /** The refusal of a `check` on a key whose waiters come first. */
+  #refusedBehindQueue(key: string, cost: number): RateDecision {
+    const waitMs = this.#waitBehind(key, this.#queues.get(key)!, cost);
+    if (rateLimitChannel.hasSubscribers) {
+      rateLimitChannel.publish({ event: 'limited', key, cost, retryAfterMs: waitMs });
+    }
+    return { allowed: false, retryAfterMs: waitMs };
+  }
+
+  /** Wakes the head of `key`'s queue in `delayMs`: one timer per key, one wake-up per grant. */
+  #arm(key: string, queue: WaitQueue, delayMs: number): void {
+    queue.timer = this.#clock.setTimeout(() => {
+      queue.timer = undefined;
+      this.#serve(key, queue);
+    }, delayMs);
+  }
+
+  /** Cancels the head's wake-up and serves the queue again (its head changed). */
+  #rearm(key: string, queue: WaitQueue): void {
+    queue.timer?.cancel();
+    queue.timer = undefined;
+    this.#serve(key, queue);
+  }
+
+  /**
+   * Grants tokens to the waiters of `key` in arrival order while the bucket holds them, refuses
+   * a head whose deadline would pass before its tokens are due, and sleeps until the next
+   * head's tokens are due. The queue is dropped once empty.
+   */
+  #serve(key: string, queue: WaitQueue): void {
+    for (let head = queue.head; head !== undefined; head = queue.head) {
+      const nowMs = this.#clock.nowMs();
+      const limit = this.#limit;
+      // Peeked first, so a wake-up takes tokens only to grant them.
+      const missing = head.cost - this.#store.peek(key, limit, nowMs);
+      let waitMs = missing > 0 ? exactWaitMs(missing, limit) : 0;
+      if (waitMs === 0) {
+        waitMs = this.#store.take(key, head.cost, limit, nowMs);
+        if (waitMs === 0) {
+          this.#leave(key, queue, head);
+          head.resolve();
+          continue;
+        }
+      }
+      if (head.cost > limit.burst) waitMs = Infinity;
+      if (nowMs + waitMs > head.deadlineMs) {
+        this.#leave(key, queue, head);
+        head.reject(this.#limited(key, head.cost, Math.ceil(waitMs)));
+        continue;
+      }
+      this.#arm(key, queue, waitMs);
+      return;
+    }
+  }
+
+  /** Takes a waiter out of `key`'s queue and drops what it holds (abort listener, process hold). */
+  #leave(key: string, queue: WaitQueue, waiter: Waiter): void {
+    if (!queue.remove(waiter)) return;
+    releaseProcess();
+    if (waiter.onAbort !== undefined) this.#aborts.unsubscribe(waiter.signal!, waiter.onAbort);
+    if (queue.head !== undefined) return;
+    queue.timer?.cancel();
+    queue.timer = undefined;
+    if (this.#queues.get(key) === queue) this.#queues.delete(key);
   }
 
   available(key: string = DEFAULT_KEY): number {
@@ -303,6 +424,15 @@ class TokenBucketLimiter implements RateLimiter {
       },
     });
   }
+}
+
+/**
+ * The time, in ms, the bucket takes to refill `missing` (> 0) tokens, rounded up to the
+ * microsecond: close to exact, so a queue keeps a rate that is not a whole number of ms per
+ * token, and never 0, so a bucket left a hair short by float rounding still moves on.
+ */
+function exactWaitMs(missing: number, limit: BucketLimit): number {
+  return Math.max(0.001, Math.ceil((missing / limit.ratePerMs) * 1000) / 1000);
 }
 
 function adaptiveOf(options: AdaptiveOptions, rate: number): Adaptive {
