@@ -196,7 +196,8 @@ describe.skipIf(!promtool)('promtool check metrics', () => {
   it('passes on the OpenMetrics format', async () => {
     // promtool 2.x reads its input with the Prometheus text parser, which takes a counter's
     // `x_total` sample for a family of its own without HELP; so this check runs on gauges
-    // and histograms, and the counter lines are covered by the exact-output test above.
+    // and histograms; counters in OpenMetrics are checked by a real Prometheus scrape
+    // (prometheus.test.ts) and by the exact-output test above.
     const text = await scrape('application/openmetrics-text; version=1.0.0', false);
     expect(text.endsWith('# EOF\n')).toBe(true);
     expect(promtoolCheck(text)).toEqual({ status: 0, output: '' });
