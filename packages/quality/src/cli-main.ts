@@ -131,8 +131,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     case 'gates': {
       const only = list(values.only);
       const report = await runResolvedGates(config, rootDir, {
-        ...(only ? { only } : {}),
-        ...(signal ? { signal } : {}),
+        only,
+        signal,
         onProgress: (event) => {
           if (event.phase === 'start')
             io.stderr(`[${event.index + 1}/${event.total}] ${event.gate} ...\n`);
@@ -154,9 +154,9 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     case 'levels': {
       const only = list(values.only);
       const report = await runResolvedLevels(config, rootDir, {
-        ...(only ? { only } : {}),
-        ...(values.bail === true ? { bail: true } : {}),
-        ...(signal ? { signal } : {}),
+        only,
+        bail: values.bail,
+        signal,
         onStart: (level, index, total) => {
           io.stderr(`[${index + 1}/${total}] ${level} ...\n`);
         },
@@ -171,11 +171,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     }
     case 'baseline': {
       io.stderr('running the benchmarks for the baseline ...\n');
-      const { baseline, file } = await recordResolvedBaseline(
-        config,
-        rootDir,
-        signal ? { signal } : {},
-      );
+      const { baseline, file } = await recordResolvedBaseline(config, rootDir, { signal });
       const cases = baseline.suites.reduce((n, s) => n + s.cases.length, 0);
       io.stdout(`baseline written to ${file}: ${baseline.suites.length} suites, ${cases} cases\n`);
       return 0;

@@ -32,7 +32,7 @@ export function runCommand(
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
-      ...(options.signal ? { signal: options.signal } : {}),
+      signal: options.signal,
     });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];

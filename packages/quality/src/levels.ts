@@ -115,7 +115,7 @@ export async function runResolvedLevels(
       const levelStart = clock.nowMs();
       const output = await runCommand(level.command, {
         cwd: resolve(rootDir, level.cwd ?? '.'),
-        ...(options.signal ? { signal: options.signal } : {}),
+        signal: options.signal,
       });
       const passed = output.exitCode === 0;
       result = {

@@ -54,6 +54,25 @@ describe('types gate', () => {
     });
   });
 
+  it('reports an unparsable tsconfig and a global error (no file) as type errors', async () => {
+    fixture = createFixture({
+      'broken/tsconfig.json': '{ "compilerOptions": ',
+      'global/tsconfig.json': JSON.stringify({
+        compilerOptions: { types: ['missing-types'], noEmit: true },
+        files: ['a.ts'],
+      }),
+      'global/a.ts': 'export const a = 1;\n',
+    });
+    const report = await run({
+      gates: { types: { projects: ['broken/tsconfig.json', 'global/tsconfig.json'] } },
+    });
+    const evidence = gate(report, 'types').evidence;
+    expect(evidence.map((e) => e.file)).toEqual(['broken/tsconfig.json', 'global/tsconfig.json']);
+    expect(evidence[1]!.message).toMatch(
+      /^TS2688: Cannot find type definition file for 'missing-types'/,
+    );
+  });
+
   it('is skipped (not passed) when there is no project to check', async () => {
     fixture = createFixture();
     const report = await run({ packages: ['nothing/*'], gates: { types: {} } });
@@ -159,6 +178,11 @@ describe('docs gate', () => {
         ' * @throws FoundationError always',
         ' */',
         'export function boom(why: string): void { throw fail(why); }',
+        '/** A limit. */',
+        'export const limit = 3;',
+        '/** A box. */',
+        'export class Box {}',
+        "export type { Stats } from 'node:fs';",
         '',
       ].join('\n'),
     );
@@ -204,6 +228,11 @@ describe('secrets gate', () => {
     expect(allowed.status).toBe('passed');
     expect(allowed.measured).toMatch(/\(1 allowed by the allow-list\)$/);
 
+    // A tracked file deleted since, and a binary file, are passed over.
+    fixture.write('gone.ts', `export const t = '${PLANTED_TOKEN}';\n`);
+    fixture.write('blob.bin', `\0${PLANTED_TOKEN}`);
+    fixture.git('add', '-A');
+    rmSync(join(fixture.root, 'gone.ts'));
     fixture.write('packages/a/src/token.ts', 'export const token = process.env.TOKEN;\n');
     expect(gate(await run({ gates: { secrets: {} } }), 'secrets').status).toBe('passed');
   });
