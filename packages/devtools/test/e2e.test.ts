@@ -108,7 +108,7 @@ describe.runIf(existsSync(CLI))(
         '-p',
         join(dir, 'tsconfig.json'),
       ]).catch((e: unknown) => e as { stdout: string });
-      expect((result as { stdout: string }).stdout).toBe('');
+      expect(result.stdout).toBe('');
     });
 
     it("passes the repository's ESLint configuration (strict-type-checked, zero warnings) and prettier", async () => {

@@ -99,6 +99,14 @@ export async function h(path: string, signal: AbortSignal): Promise<string> {
   return await readFile(path, { encoding: 'utf8', signal });
 }
 
+export function exits(options: { exit?: (code: number) => void }, stop = () => process.exit(2)): void {
+  const exit = options.exit ?? ((code: number) => {
+    process.exit(code);
+  });
+  exit(1);
+  stop();
+}
+
 export function k(): never {
   throw new RangeError('programmer mistake');
 }

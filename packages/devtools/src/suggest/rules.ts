@@ -99,6 +99,25 @@ function insideTry(node: ts.Node): boolean {
   return false;
 }
 
+/**
+ * True when `node` sits in a function given as a default the caller can replace (`options.exit
+ * ?? (() => process.exit())`, or a parameter's default): the library lets the application
+ * decide, which is what the rule asks for.
+ */
+function isOverridableDefault(node: ts.Node): boolean {
+  let fn: ts.Node | undefined = node.parent;
+  while (fn && !ts.isFunctionLike(fn)) fn = fn.parent;
+  let holder = fn?.parent;
+  while (holder && ts.isParenthesizedExpression(holder)) holder = holder.parent;
+  if (!holder) return false;
+  if (ts.isParameter(holder)) return true;
+  return (
+    ts.isBinaryExpression(holder) &&
+    (holder.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken ||
+      holder.operatorToken.kind === ts.SyntaxKind.BarBarToken)
+  );
+}
+
 function hasComment(block: ts.Block, sf: ts.SourceFile): boolean {
   const inner = sf.text.slice(block.getStart(sf) + 1, block.getEnd() - 1);
   return /\/\/|\/\*/.test(inner);
@@ -261,7 +280,7 @@ export function applyRules(input: RuleInput): Finding[] {
         `tryCatch(() => ${short(node, sf, 40)}, 'deserialization_failed') and handle the err`,
       );
     }
-    if (library && callee === 'process.exit') {
+    if (library && callee === 'process.exit' && !isOverridableDefault(node)) {
       report(
         'process-exit-in-library',
         node,
