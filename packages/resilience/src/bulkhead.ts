@@ -5,6 +5,7 @@ import { contextOf, type ExecuteOptions, type Operation } from './context.js';
 import { bulkheadChannel } from './diagnostics.js';
 import { abortedError, ResilienceErrors } from './errors.js';
 import { settle, type Policy } from './policy.js';
+import { holdProcess, releaseProcess } from './process-hold.js';
 import { clockOption, integer, optionsObject, positive, type KnownOptions } from './validate.js';
 
 /** Options of {@link bulkhead}. */
@@ -113,6 +114,8 @@ class Bulkhead implements BulkheadPolicy {
       this.#tail = waiter;
       this.#queued++;
       if (this.#queueTimeoutMs !== undefined) {
+        // The caller awaits this deadline: it holds the process until the waiter leaves.
+        holdProcess();
         waiter.timer = this.#clock.setTimeout(() => {
           this.#leave(waiter);
           reject(this.#full('queue_timeout'));
@@ -136,7 +139,11 @@ class Bulkhead implements BulkheadPolicy {
     else waiter.next.prev = waiter.prev;
     waiter.prev = waiter.next = undefined;
     this.#queued--;
-    waiter.timer?.cancel();
+    if (waiter.timer !== undefined) {
+      waiter.timer.cancel();
+      waiter.timer = undefined;
+      releaseProcess();
+    }
     if (waiter.onAbort !== undefined) this.#aborts.unsubscribe(waiter.signal!, waiter.onAbort);
   }
 

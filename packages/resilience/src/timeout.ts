@@ -11,6 +11,7 @@ import { AbortFanOut } from './abort-fan-out.js';
 import { timeoutChannel } from './diagnostics.js';
 import { abortedError, ResilienceErrors } from './errors.js';
 import { settle, type Policy } from './policy.js';
+import { holdProcess, releaseProcess } from './process-hold.js';
 import { clockOption, oneOf, optionsObject, positive, type KnownOptions } from './validate.js';
 
 /**
@@ -193,7 +194,9 @@ class Timeout implements TimeoutPolicy {
     if (this.#tail === undefined) this.#head = call;
     else this.#tail.next = call;
     this.#tail = call;
-    this.#pending++;
+    // The deadline timer is the clock's (never holding the process), but a caller awaits this
+    // call: while it is pending the process stays alive, so the deadline can fire.
+    if (this.#pending++ === 0) holdProcess();
     if (this.#timer === undefined) this.#arm(this.timeoutMs);
   }
 
@@ -207,7 +210,7 @@ class Timeout implements TimeoutPolicy {
     if (call.next === undefined) this.#tail = call.prev;
     else call.next.prev = call.prev;
     call.prev = call.next = undefined;
-    this.#pending--;
+    if (--this.#pending === 0) releaseProcess();
   }
 
   #arm(delayMs: number): void {
