@@ -46,9 +46,10 @@ describe.skipIf(!available)('a real Prometheus server scraping /metrics', () => 
   const dir = mkdtempSync(join(tmpdir(), 'foundation-http-prometheus-'));
 
   afterAll(async () => {
-    if (prometheus && prometheus.exitCode === null) {
-      const exited = new Promise((resolve) => prometheus!.once('exit', resolve));
-      prometheus.kill('SIGTERM');
+    const child = prometheus;
+    if (child?.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
       await exited;
     }
     if (server) await close(server);
