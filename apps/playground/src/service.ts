@@ -5,7 +5,13 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createFoundation, systemClock, type Clock, type Foundation } from '@foundation/core';
+import {
+  createFoundation,
+  systemClock,
+  type Clock,
+  type Foundation,
+  type ShutdownStep,
+} from '@foundation/core';
 import {
   createConfig,
   elixirScopeExampleSchema,
@@ -47,8 +53,17 @@ export interface PlaygroundServiceOptions {
 export interface PlaygroundService {
   /** Starts the foundation and listens; resolves with the bound address. */
   listen(port: number, host?: string): Promise<AddressInfo>;
-  /** Stops listening and shuts the foundation down. */
+  /**
+   * Drains the HTTP server: readiness flips (`/ready` answers 503), no new connections are
+   * accepted, idle keep-alive connections close, and requests in flight finish (their responses
+   * close their connections). When `deadline` aborts, the connections still open are closed.
+   * Resolves when the server has closed. The foundation keeps running.
+   */
+  drain(deadline?: AbortSignal): Promise<void>;
+  /** Closes every connection at once and shuts the foundation down (tests, scripts). */
   close(): Promise<void>;
+  /** False once draining has begun (and before `listen`). */
+  readonly ready: boolean;
   /** The foundation (config, events, monitor) behind the routes. */
   readonly foundation: Foundation;
   /** The HTTP server (to observe its events; the service owns it). */
@@ -190,6 +205,10 @@ export function createPlaygroundService(options: PlaygroundServiceOptions = {}):
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
   });
 
+  let listening = false;
+  let draining = false;
+  let ready = false;
+
   function send(
     response: ServerResponse,
     status: number,
@@ -197,12 +216,24 @@ export function createPlaygroundService(options: PlaygroundServiceOptions = {}):
     headers: Readonly<Record<string, string>> = {},
   ): void {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
-    response.writeHead(status, { 'content-type': 'application/json', ...headers });
+    // While draining, each answer closes its connection, so keep-alive clients move elsewhere
+    // and the server can finish closing.
+    const closing = draining ? { connection: 'close' } : {};
+    response.writeHead(status, { 'content-type': 'application/json', ...closing, ...headers });
     response.end(text);
   }
 
   const exact = (path: string) => (pathname: string) => pathname === path;
   const routes: readonly Route[] = [
+    {
+      label: '/ready',
+      matches: exact('/ready'),
+      handlers: {
+        GET: ({ response }) => {
+          send(response, ready ? 200 : 503, { ready });
+        },
+      },
+    },
     {
       label: '/health',
       matches: exact('/health'),
@@ -339,10 +370,37 @@ export function createPlaygroundService(options: PlaygroundServiceOptions = {}):
     },
   );
 
+  let closed: Promise<void> | undefined;
+
+  function drain(deadline?: AbortSignal): Promise<void> {
+    ready = false;
+    draining = true;
+    closed ??= new Promise<void>((resolve) => {
+      if (!listening) {
+        resolve();
+        return;
+      }
+      // close() stops accepting and closes idle keep-alive connections (Node 19+); busy ones
+      // close after their response, which carries `connection: close` from now on.
+      server.close(() => {
+        resolve();
+      });
+    });
+    const force = (): void => {
+      server.closeAllConnections();
+    };
+    if (deadline?.aborted) force();
+    else deadline?.addEventListener('abort', force, { once: true });
+    return closed;
+  }
+
   return {
     foundation,
     server,
     telemetry,
+    get ready() {
+      return ready;
+    },
     async listen(port, host = '127.0.0.1') {
       await foundation.initialize();
       await new Promise<void>((resolve, reject) => {
@@ -352,16 +410,26 @@ export function createPlaygroundService(options: PlaygroundServiceOptions = {}):
           resolve();
         });
       });
+      listening = true;
+      ready = true;
       return server.address() as AddressInfo;
     },
+    drain,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-        server.closeAllConnections();
-      });
+      await drain(AbortSignal.abort());
       await foundation.shutdown();
     },
   };
+}
+
+/**
+ * The service's shutdown steps for core's `handleShutdownSignals`, in start order: the
+ * foundation, then the HTTP server. Stopped in reverse, the server drains first (readiness
+ * flips, in-flight requests finish, forced at the deadline) and the foundation stops after.
+ */
+export function shutdownSteps(service: PlaygroundService): ShutdownStep[] {
+  return [
+    { name: 'foundation', stop: () => service.foundation.shutdown() },
+    { name: 'http', stop: (deadline) => service.drain(deadline) },
+  ];
 }

@@ -63,3 +63,12 @@ export { LifecycleError } from './lifecycle-error.js';
 export { InvalidInputError } from './invalid-input-error.js';
 export { TIMED_OUT, within } from './within.js';
 export { processWide } from './process-wide.js';
+export {
+  handleShutdownSignals,
+  type GracefulShutdown,
+  type GracefulShutdownOptions,
+  type GracefulShutdownReport,
+  type ShutdownEvent,
+  type ShutdownStep,
+  type SignalSource,
+} from './shutdown-signals.js';
