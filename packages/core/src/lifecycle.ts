@@ -92,7 +92,9 @@ export interface Foundation {
   /**
    * Stops the running services in reverse order, each bounded by `stopTimeoutMs` (a stop that
    * takes longer is abandoned and reported in `timedOut`). An `initialize()` in progress is
-   * allowed to settle first: pass it a signal to cancel it. Idempotent: later calls return the
+   * allowed to settle first: pass it a signal to cancel it. A service whose start was abandoned
+   * at `startTimeoutMs` is waited for too (up to `stopTimeoutMs`): if its start completes late it
+   * is stopped (and reported in `stopped`), otherwise it is reported in `timedOut`. Idempotent: later calls return the
    * same report, and `initialize()` is refused afterwards.
    */
   shutdown(): Promise<ShutdownReport>;
@@ -105,6 +107,18 @@ interface Entry {
   state: LifecycleState;
   startedAtMs: number;
   lastError: ErrorSummary | undefined;
+  /**
+   * A start abandoned at its deadline, still running: settles once the service is stopped (if
+   * the start completed late) or gave up. Shutdown waits for it.
+   */
+  abandoned: Promise<'stopped' | 'gave-up'> | undefined;
+}
+
+/** A {@link ShutdownReport} being written. */
+interface ReportDraft {
+  stopped: string[];
+  failed: ShutdownReport['failed'][number][];
+  timedOut: string[];
 }
 
 const SEVERITY: Record<HealthStatus, number> = { healthy: 0, degraded: 1, unhealthy: 2 };
@@ -193,13 +207,14 @@ export function createFoundation(options: FoundationOptions): Foundation {
     state: 'idle',
     startedAtMs: 0,
     lastError: undefined,
+    abandoned: undefined,
   }));
   let state: LifecycleState = 'idle';
   let readyAtMs = 0;
   let starting: Promise<void> | undefined;
   let stopping: Promise<ShutdownReport> | undefined;
 
-  async function stopEntries(list: readonly Entry[]): Promise<ShutdownReport> {
+  async function stopEntries(list: readonly Entry[]): Promise<ReportDraft> {
     const report = {
       stopped: [] as string[],
       failed: [] as ShutdownReport['failed'][number][],
@@ -228,6 +243,43 @@ export function createFoundation(options: FoundationOptions): Foundation {
     return report;
   }
 
+  /**
+   * A start abandoned at its deadline may still complete: the service would then run with
+   * nobody to stop it. Stop it as soon as its start settles successfully.
+   */
+  async function stopWhenStarted(
+    entry: Entry,
+    launching: Promise<unknown>,
+  ): Promise<'stopped' | 'gave-up'> {
+    try {
+      await launching;
+    } catch {
+      return 'gave-up';
+    }
+    try {
+      await entry.service.stop();
+    } catch (error) {
+      entry.lastError = summarize(error);
+      throw error;
+    }
+    return 'stopped';
+  }
+
+  /** Waits (up to `stopTimeoutMs` each) for abandoned starts, adding them to the report. */
+  async function settleAbandoned(report: ReportDraft): Promise<void> {
+    for (const entry of [...entries].reverse()) {
+      if (!entry.abandoned) continue;
+      const { name } = entry.service;
+      try {
+        const outcome = await within(() => entry.abandoned, stopTimeoutMs, clock);
+        if (outcome === TIMED_OUT) report.timedOut.push(name);
+        else if (outcome === 'stopped') report.stopped.push(name);
+      } catch (error) {
+        report.failed.push({ name, error: summarize(error) });
+      }
+    }
+  }
+
   async function start(signal: AbortSignal | undefined): Promise<void> {
     state = 'starting';
     const controller = new AbortController();
@@ -241,13 +293,11 @@ export function createFoundation(options: FoundationOptions): Foundation {
         entry.state = 'starting';
         try {
           signal?.throwIfAborted();
-          const outcome = await within(
-            () => entry.service.start(controller.signal),
-            startTimeoutMs,
-            clock,
-          );
+          const launching = Promise.resolve().then(() => entry.service.start(controller.signal));
+          const outcome = await within(() => launching, startTimeoutMs, clock);
           if (outcome === TIMED_OUT) {
             controller.abort(new Error(`start of '${name}' exceeded ${startTimeoutMs} ms`));
+            entry.abandoned = stopWhenStarted(entry, launching);
             throw new Error(`start exceeded ${startTimeoutMs} ms`);
           }
         } catch (error) {
@@ -345,6 +395,9 @@ export function createFoundation(options: FoundationOptions): Foundation {
         await starting?.catch(() => undefined);
         state = 'stopping';
         const report = await stopEntries(entries);
+        // A start abandoned at its deadline may still be running: stopping is not done until
+        // it has settled (and been stopped, if it started late).
+        await settleAbandoned(report);
         state = 'stopped';
         return report;
       })();

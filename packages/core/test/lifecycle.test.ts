@@ -552,6 +552,125 @@ describe('shutdown', () => {
     expect(log).toEqual(['start a', 'start b', 'stop b', 'stop a']);
   });
 
+  it('stops a service whose start was abandoned at its deadline but completed late', async () => {
+    const clock = new ManualClock();
+    const log: string[] = [];
+    const foundation = createFoundation({
+      clock,
+      startTimeoutMs: 1000,
+      services: [
+        service('fast', log),
+        // Ignores its abort signal and finishes starting half a second too late.
+        service('late', log, { start: () => clock.sleep(1500) }),
+      ],
+    });
+    const init = rejection(foundation.initialize());
+    await clock.advanceAsync(1000);
+    expect(((await init) as LifecycleError).service).toBe('late');
+    expect(log).toEqual(['start fast', 'start late', 'stop fast']);
+    await clock.advanceAsync(500);
+    expect(log).toEqual(['start fast', 'start late', 'stop fast', 'stop late']);
+    expect(await foundation.shutdown()).toEqual({ stopped: ['late'], failed: [], timedOut: [] });
+  });
+
+  it('shutdown waits for an abandoned start to settle instead of returning while it runs', async () => {
+    const clock = new ManualClock();
+    const log: string[] = [];
+    const foundation = createFoundation({
+      clock,
+      startTimeoutMs: 1000,
+      stopTimeoutMs: 5000,
+      services: [service('late', log, { start: () => clock.sleep(3000) })],
+    });
+    const init = rejection(foundation.initialize());
+    await clock.advanceAsync(1000);
+    await init;
+    let report: unknown;
+    void foundation.shutdown().then((r) => (report = r));
+    await clock.advanceAsync(1999);
+    expect(report).toBeUndefined();
+    expect(foundation.status().state).toBe('stopping');
+    await clock.advanceAsync(1);
+    expect(report).toEqual({ stopped: ['late'], failed: [], timedOut: [] });
+    expect(log).toEqual(['start late', 'stop late']);
+    expect(foundation.status().state).toBe('stopped');
+  });
+
+  it('reports an abandoned start that never settles as timed out, after stopTimeoutMs', async () => {
+    const clock = new ManualClock();
+    const log: string[] = [];
+    const foundation = createFoundation({
+      clock,
+      startTimeoutMs: 100,
+      stopTimeoutMs: 200,
+      services: [service('stuck', log, { start: never })],
+    });
+    const init = rejection(foundation.initialize());
+    await clock.advanceAsync(100);
+    await init;
+    const stopping = foundation.shutdown();
+    await clock.advanceAsync(200);
+    expect(await stopping).toEqual({ stopped: [], failed: [], timedOut: ['stuck'] });
+    expect(log).toEqual(['start stuck']);
+    expect(clock.pendingTimers()).toBe(0);
+  });
+
+  it('does not stop a service whose abandoned start gave up on its abort', async () => {
+    const clock = new ManualClock();
+    const log: string[] = [];
+    const foundation = createFoundation({
+      clock,
+      startTimeoutMs: 100,
+      services: [
+        service('gives-up', log, {
+          start: (signal) =>
+            new Promise((_, reject) => {
+              signal.addEventListener('abort', () => {
+                clock.setTimeout(() => {
+                  reject(new Error('aborted'));
+                }, 10);
+              });
+            }),
+        }),
+      ],
+    });
+    const init = rejection(foundation.initialize());
+    await clock.advanceAsync(100);
+    await init;
+    const stopping = foundation.shutdown();
+    await clock.advanceAsync(10);
+    expect(await stopping).toEqual({ stopped: [], failed: [], timedOut: [] });
+    expect(log).toEqual(['start gives-up']);
+  });
+
+  it('reports the failing stop of a start that completed late', async () => {
+    const clock = new ManualClock();
+    const log: string[] = [];
+    const foundation = createFoundation({
+      clock,
+      startTimeoutMs: 100,
+      services: [
+        service('late-broken', log, {
+          start: () => clock.sleep(150),
+          stop: () => {
+            throw new Error('stop failed');
+          },
+        }),
+      ],
+    });
+    const init = rejection(foundation.initialize());
+    await clock.advanceAsync(100);
+    await init;
+    const stopping = foundation.shutdown();
+    await clock.advanceAsync(50);
+    expect(await stopping).toEqual({
+      stopped: [],
+      failed: [{ name: 'late-broken', error: { name: 'Error', message: 'stop failed' } }],
+      timedOut: [],
+    });
+    expect(foundation.status().services[0]!.lastError?.message).toBe('stop failed');
+  });
+
   it('works with the system clock and leaves no timer behind', async () => {
     const log: string[] = [];
     const foundation = createFoundation({ services: [service('a', log), service('b', log)] });
