@@ -803,6 +803,9 @@ export class Supervisor implements Service, CrashReporter {
 
   /** Too many restarts: stop everything, fail, and tell whoever listens (a parent included). */
   async #escalate(reason: unknown): Promise<void> {
+    // A stop() that came while this crash was handled already stops everything: a supervisor
+    // being stopped does not fail.
+    if (this.#state !== 'running') return;
     const history = this.#intensity.window(this.#clock.nowMs());
     const error = new FoundationError(
       SupervisionErrors.supervisor_escalated,
@@ -820,9 +823,29 @@ export class Supervisor implements Service, CrashReporter {
     );
     this.#state = 'stopping';
     this.#halt();
-    await this.#stopAll();
-    this.#state = 'failed';
-    this.#failure = error;
+    // The shutdown is this supervisor's stop in progress: a stop() called meanwhile waits for
+    // it (rather than returning at once while children are still stopping) and wins: the
+    // supervisor then ends `stopped`, and nobody is told of a crash of a supervisor being stopped.
+    const stops = this.#stops;
+    const shutdown = (async () => {
+      await this.#stopAll();
+      const stopped = this.#stops !== stops;
+      this.#state = stopped ? 'stopped' : 'failed';
+      this.#failure = stopped ? undefined : error;
+      return stopped;
+    })();
+    const stopping = shutdown.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#stopping = stopping;
+    let stopped: boolean;
+    try {
+      stopped = await shutdown;
+    } finally {
+      if (this.#stopping === stopping) this.#stopping = undefined;
+    }
+    if (stopped) return;
     this.#feed.emit(() => ({
       type: 'escalated',
       supervisor: this.name,
