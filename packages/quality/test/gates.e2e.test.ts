@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FoundationError } from '@foundation/errors';
@@ -324,6 +324,10 @@ describe('api gate', () => {
     const io = { stdout: (t: string) => lines.push(t), stderr: () => undefined, cwd: fixture.root };
     expect(await runCli(['api-report'], io)).toBe(0);
     expect(lines.join('')).toContain('wrote quality/api/a.api.md');
+    // Wrapped so the repository's prettier leaves the generated report alone.
+    const committed = readFileSync(join(fixture.root, 'quality/api/a.api.md'), 'utf8');
+    expect(committed.startsWith('<!-- prettier-ignore-start -->\n')).toBe(true);
+    expect(committed.endsWith('<!-- prettier-ignore-end -->\n')).toBe(true);
     expect(gate(await run({ gates: { api: {} } }), 'api')).toMatchObject({
       status: 'passed',
       value: 0,

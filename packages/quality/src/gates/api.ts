@@ -1,5 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type * as ApiExtractor from '@microsoft/api-extractor';
@@ -11,13 +12,33 @@ import { packageName, relativePath } from '../packages.js';
 
 type ApiOptions = NonNullable<ResolvedGates['api']>;
 
+/** Whether `@types/node` resolves from `dir` (declarations then may name Node's globals). */
+function hasNodeTypes(dir: string): boolean {
+  try {
+    createRequire(join(dir, 'package.json')).resolve('@types/node/package.json');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The report file name for a package: its unscoped name, as api-extractor names it. */
 export function reportFileName(name: string): string {
   return `${name.replace(/^@[^/]+\//, '')}.api.md`;
 }
 
+// Committed reports are wrapped in these so a repository's prettier leaves them as generated.
+const IGNORE_START = '<!-- prettier-ignore-start -->';
+const IGNORE_END = '<!-- prettier-ignore-end -->';
+
 function normalise(text: string): string {
-  return text.replace(/\r\n/g, '\n').trimEnd() + '\n';
+  const lines = text.replace(/\r\n/g, '\n').split('\n');
+  return (
+    lines
+      .filter((line) => line !== IGNORE_START && line !== IGNORE_END)
+      .join('\n')
+      .trim() + '\n'
+  );
 }
 
 /**
@@ -52,6 +73,9 @@ export async function generateApiReport(
         overrideTsconfig: {
           compilerOptions: {
             target: 'ES2022',
+            // Declarations may name the explicit-resource-management types (AsyncDisposable).
+            lib: ['ES2023', 'ESNext.Disposable'],
+            ...(hasNodeTypes(dir) ? { types: ['node'] } : {}),
             module: 'ESNext',
             moduleResolution: 'Bundler',
             strict: true,
@@ -117,8 +141,10 @@ export async function writeApiReports(
   const reportDir = resolve(context.rootDir, options.reportDir);
   const written: string[] = [];
   for (const dir of context.packageDirs) {
-    await generateApiReport(dir, options, reportDir, context.rootDir);
-    written.push(relativePath(context.rootDir, join(reportDir, reportFileName(packageName(dir)))));
+    const text = await generateApiReport(dir, options, reportDir, context.rootDir);
+    const file = join(reportDir, reportFileName(packageName(dir)));
+    await writeFile(file, `${IGNORE_START}\n\n${text}\n${IGNORE_END}\n`);
+    written.push(relativePath(context.rootDir, file));
   }
   return written;
 }
