@@ -53,7 +53,7 @@ export {
   type SerializationFormat,
   type SerializeOptions,
 } from './serialization/serialize.js';
-export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH } from './serialization/limits.js';
+export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, MAX_DEPTH_LIMIT } from './serialization/limits.js';
 export {
   DEFAULT_TRUNCATE_BYTES,
   truncateIfLarge,

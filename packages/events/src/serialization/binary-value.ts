@@ -152,8 +152,8 @@ function writeSpecial(value: object, depth: number, state: WriteState): void {
     writer.bytes(new Uint8Array(value));
   } else if (value instanceof Error) {
     writer.u8(Tag.Error);
-    // The serialized error is plain JSON data with its own (fixed) nesting bound.
-    write(encodeError(value), 0, { writer, maxDepth: ERROR_MAX_DEPTH });
+    // The serialized error is plain data with its own nesting allowance, counted on from here.
+    write(encodeError(value), depth + 1, { writer, maxDepth: depth + 1 + ERROR_MAX_DEPTH });
   } else {
     throw unsupportedObject(value);
   }
@@ -175,20 +175,32 @@ function writeEntryPart(
 
 /** Reads a value written by {@link writeValue}, refusing anything malformed with its path. */
 export function readValue(reader: ByteReader, maxDepth: number): unknown {
-  return read(reader, 0, maxDepth);
+  return read(reader, 0, maxDepth, false);
 }
 
 const HEX_BIGINT = /^-?[0-9a-f]+$/;
 
-function readAt(reader: ByteReader, depth: number, maxDepth: number, segment: string | number) {
+function readAt(
+  reader: ByteReader,
+  depth: number,
+  maxDepth: number,
+  inError: boolean,
+  segment: string | number,
+) {
   try {
-    return read(reader, depth, maxDepth);
+    return read(reader, depth, maxDepth, inError);
   } catch (error) {
     throw atSegment(error, segment);
   }
 }
 
-function read(reader: ByteReader, depth: number, maxDepth: number): unknown {
+/**
+ * Reads one value at `depth`. Depth counts through every container and error tag, never
+ * restarting: an error's content gets its own allowance on top of where the error sits, and
+ * holds no further error tags (serialized errors are plain data), so nesting errors in errors
+ * cannot reset the count.
+ */
+function read(reader: ByteReader, depth: number, maxDepth: number, inError: boolean): unknown {
   const tag = reader.u8();
   switch (tag) {
     case Tag.Null:
@@ -215,13 +227,13 @@ function read(reader: ByteReader, depth: number, maxDepth: number): unknown {
       const length = reader.count();
       const items = new Array<unknown>(length);
       for (let index = 0; index < length; index++) {
-        items[index] = readAt(reader, depth + 1, maxDepth, index);
+        items[index] = readAt(reader, depth + 1, maxDepth, inError, index);
       }
       return items;
     }
     case Tag.Object:
       checkDepth(depth, maxDepth);
-      return readObject(reader, depth, maxDepth);
+      return readObject(reader, depth, maxDepth, inError);
     case Tag.Date:
       return new Date(reader.f64());
     case Tag.Map: {
@@ -230,8 +242,8 @@ function read(reader: ByteReader, depth: number, maxDepth: number): unknown {
       const map = new Map<unknown, unknown>();
       for (let index = 0; index < size; index++) {
         try {
-          const key = readAt(reader, depth + 1, maxDepth, 'key');
-          map.set(key, readAt(reader, depth + 1, maxDepth, 'value'));
+          const key = readAt(reader, depth + 1, maxDepth, inError, 'key');
+          map.set(key, readAt(reader, depth + 1, maxDepth, inError, 'value'));
         } catch (error) {
           throw atSegment(error, index);
         }
@@ -243,7 +255,7 @@ function read(reader: ByteReader, depth: number, maxDepth: number): unknown {
       const size = reader.count();
       const set = new Set<unknown>();
       for (let index = 0; index < size; index++) {
-        set.add(readAt(reader, depth + 1, maxDepth, index));
+        set.add(readAt(reader, depth + 1, maxDepth, inError, index));
       }
       return set;
     }
@@ -263,19 +275,25 @@ function read(reader: ByteReader, depth: number, maxDepth: number): unknown {
       return new Uint8Array(reader.bytes(reader.count())).buffer;
     case Tag.Error:
       checkDepth(depth, maxDepth);
-      return decodeError(read(reader, 0, ERROR_MAX_DEPTH));
+      if (inError) throw new CodecFailure('decode', 'an error cannot hold a tagged error');
+      return decodeError(read(reader, depth + 1, depth + 1 + ERROR_MAX_DEPTH, true));
     default:
       throw new CodecFailure('decode', `unknown value tag ${tag}`);
   }
 }
 
-function readObject(reader: ByteReader, depth: number, maxDepth: number): Record<string, unknown> {
+function readObject(
+  reader: ByteReader,
+  depth: number,
+  maxDepth: number,
+  inError: boolean,
+): Record<string, unknown> {
   const size = reader.count();
   const object: Record<string, unknown> = {};
   for (let index = 0; index < size; index++) {
     const key = reader.string();
     if (forbiddenKey(key)) throw atSegment(new CodecFailure('decode', 'forbidden key'), key);
-    object[key] = readAt(reader, depth + 1, maxDepth, key);
+    object[key] = readAt(reader, depth + 1, maxDepth, inError, key);
   }
   return object;
 }

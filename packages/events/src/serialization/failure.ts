@@ -18,6 +18,11 @@ export class CodecFailure extends Error {
     readonly rule: string,
     /** Extra facts for the error's context (the limit that was exceeded, say). */
     readonly facts: Readonly<Record<string, unknown>> = {},
+    /**
+     * Set for something thrown that no codec rule raised (a bug, the engine out of stack): the
+     * entry point reports it under its own direction, so a decode never says 3101.
+     */
+    readonly unexpected = false,
   ) {
     super(rule);
   }
@@ -31,6 +36,8 @@ export function atSegment(error: unknown, segment: string | number): CodecFailur
       : new CodecFailure(
           'encode',
           `threw while being read (${error instanceof Error ? error.message : String(error)})`,
+          {},
+          true,
         );
   failure.path.unshift(segment);
   return failure;
@@ -104,11 +111,10 @@ export function toFoundationFailure(
           `unexpected failure (${error instanceof Error ? error.message : String(error)})`,
         );
   const path = formatPath(failure.path);
-  return new FoundationError(
-    CODES[failure.kind],
-    `Cannot ${VERBS[failure.kind]} event: ${path}: ${failure.rule}`,
-    { context: { path, rule: failure.rule, ...failure.facts, ...extra } },
-  );
+  const kind = failure.unexpected ? fallback : failure.kind;
+  return new FoundationError(CODES[kind], `Cannot ${VERBS[kind]} event: ${path}: ${failure.rule}`, {
+    context: { path, rule: failure.rule, ...failure.facts, ...extra },
+  });
 }
 
 /** Builds a data_too_large failure for a payload of `sizeBytes` over `maxBytes`. */

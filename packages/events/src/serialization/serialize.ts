@@ -1,5 +1,5 @@
 import type { FoundationEvent } from '../event.js';
-import { positiveLimit } from '../invalid.js';
+import { invalidInput, positiveLimit } from '../invalid.js';
 import {
   BINARY_MAGIC,
   decodeBinaryEvent,
@@ -8,7 +8,12 @@ import {
   encodeJsonEvent,
 } from './envelope.js';
 import { CodecFailure, tooLarge, toFoundationFailure } from './failure.js';
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, type CodecLimits } from './limits.js';
+import {
+  DEFAULT_MAX_BYTES,
+  DEFAULT_MAX_DEPTH,
+  MAX_DEPTH_LIMIT,
+  type CodecLimits,
+} from './limits.js';
 
 /** The wire formats: `json` (readable, the default) and `binary` (compact). */
 export type SerializationFormat = 'json' | 'binary';
@@ -17,7 +22,7 @@ export type SerializationFormat = 'json' | 'binary';
 export interface CodecOptions {
   /** Largest serialized event accepted, in bytes. Default 1 MiB. */
   readonly maxBytes?: number;
-  /** Deepest nesting of `data` accepted. Default 64. */
+  /** Deepest nesting of `data` accepted: 1 to {@link MAX_DEPTH_LIMIT} (1000). Default 64. */
   readonly maxDepth?: number;
 }
 
@@ -29,11 +34,20 @@ export interface SerializeOptions extends CodecOptions {
 
 const DEFAULT_LIMITS: CodecLimits = { maxBytes: DEFAULT_MAX_BYTES, maxDepth: DEFAULT_MAX_DEPTH };
 
+/** `maxDepth`: a positive integer up to {@link MAX_DEPTH_LIMIT}, which the codecs can hold. */
+function depthLimit(value: number | undefined): number {
+  const depth = positiveLimit(value, DEFAULT_MAX_DEPTH, 'options.maxDepth', false);
+  if (depth > MAX_DEPTH_LIMIT) {
+    throw invalidInput('options.maxDepth', `must be at most ${MAX_DEPTH_LIMIT}`);
+  }
+  return depth;
+}
+
 function limitsOf(options: CodecOptions | undefined): CodecLimits {
   if (options?.maxBytes === undefined && options?.maxDepth === undefined) return DEFAULT_LIMITS;
   return {
     maxBytes: positiveLimit(options.maxBytes, DEFAULT_MAX_BYTES, 'options.maxBytes'),
-    maxDepth: positiveLimit(options.maxDepth, DEFAULT_MAX_DEPTH, 'options.maxDepth'),
+    maxDepth: depthLimit(options.maxDepth),
   };
 }
 
