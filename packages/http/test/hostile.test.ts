@@ -14,7 +14,9 @@ function raw(port: number, text: string): Promise<string> {
     let reply = '';
     socket.setEncoding('latin1');
     socket.on('data', (chunk: string) => (reply += chunk));
-    socket.on('end', () => { resolve(reply); });
+    socket.on('end', () => {
+      resolve(reply);
+    });
     socket.on('error', reject);
     socket.end(text, 'latin1');
   });
