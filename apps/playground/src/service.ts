@@ -12,11 +12,8 @@ import {
   type Foundation,
   type ShutdownStep,
 } from '@foundation/core';
-import {
-  createConfig,
-  elixirScopeExampleSchema,
-  elixirScopeUpdatablePaths,
-} from '@foundation/config';
+import { createConfig } from '@foundation/config';
+import { elixirScopeExampleSchema, elixirScopeUpdatablePaths } from '@foundation/config/examples';
 import {
   FoundationError,
   isForbiddenKey,

@@ -4,7 +4,8 @@
  */
 import { BenchSuite } from '@foundation/bench-kit';
 import convict from 'convict';
-import { createConfig, elixirScopeExampleSchema, elixirScopeUpdatablePaths } from '../src/index.js';
+import { elixirScopeExampleSchema, elixirScopeUpdatablePaths } from '../src/examples/index.js';
+import { createConfig } from '../src/index.js';
 
 const PATH = 'ai.planning.samplingRate';
 const SEGMENTS = PATH.split('.');

@@ -41,8 +41,3 @@ export type { EnvSource } from './sources/env.js';
 export type { FileSource } from './sources/files.js';
 export { REDACTED } from './masking.js';
 export { CONFIG_CHANNELS } from './channels.js';
-export {
-  elixirScopeExampleSchema,
-  elixirScopeUpdatablePaths,
-  type ElixirScopeExampleConfig,
-} from './examples/elixir-scope.js';

@@ -1,8 +1,8 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
+import { elixirScopeExampleSchema } from '../src/examples/index.js';
 import {
   createConfig,
-  elixirScopeExampleSchema,
   type ConfigStore,
   type DeepReadonly,
   type Paths,

@@ -1,11 +1,9 @@
+import { createConfig, type ConfigChange, type ConfigStore } from '@foundation/config';
 import {
-  createConfig,
   elixirScopeExampleSchema,
   elixirScopeUpdatablePaths,
-  type ConfigChange,
-  type ConfigStore,
   type ElixirScopeExampleConfig,
-} from '@foundation/config';
+} from '@foundation/config/examples';
 import { isFoundationError } from '@foundation/errors';
 import type { StepContext, StepGroup } from './types.js';
 
