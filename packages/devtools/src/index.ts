@@ -1,5 +1,6 @@
 /**
- * `@foundation/devtools`: the `foundation-dev` CLI's building blocks as a library — smoke tests,
+ * `@foundation/devtools`: the `foundation-dev` CLI (also runnable in process with `runCli`) and its
+ * library — smoke tests,
  * contract compliance on core's descriptors, and the workflow-step runner.
  *
  * Diagnostics channels: `foundation:devtools:smoke-result` ({ result }) after each smoke test.
@@ -42,3 +43,5 @@ export {
   type WorkflowReport,
   type WorkflowStep,
 } from './workflow.js';
+export { runCli } from './cli/main.js';
+export type { CliIo } from './cli/io.js';

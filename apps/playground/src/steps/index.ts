@@ -1,5 +1,6 @@
 import { configSteps } from './config.js';
 import { coreSteps } from './core.js';
+import { devtoolsSteps } from './devtools.js';
 import { errorsSteps } from './errors.js';
 import { eventsSteps } from './events.js';
 import { resilienceSteps } from './resilience.js';
@@ -16,4 +17,5 @@ export const groups: readonly StepGroup[] = [
   telemetrySteps,
   resilienceSteps,
   supervisionSteps,
+  devtoolsSteps,
 ];
