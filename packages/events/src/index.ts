@@ -54,6 +54,7 @@ export {
   type SerializeOptions,
 } from './serialization/serialize.js';
 export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, MAX_DEPTH_LIMIT } from './serialization/limits.js';
+export { AMPLIFICATION, AMPLIFICATION_ALLOWANCE_BYTES } from './serialization/decode-budget.js';
 export {
   DEFAULT_TRUNCATE_BYTES,
   truncateIfLarge,

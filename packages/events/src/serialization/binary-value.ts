@@ -5,6 +5,7 @@
 import { forbiddenKey } from '../forbidden-key.js';
 import type { ByteReader, ByteWriter } from './binary-io.js';
 import { decodeError, encodeError } from './errors-in-data.js';
+import { charge, COST } from './decode-budget.js';
 import { atSegment, checkDepth, CodecFailure, unsupportedObject } from './failure.js';
 import { fromWireBytes, toWireBytes, VIEW_KINDS, viewKind } from './typed-arrays.js';
 
@@ -214,17 +215,23 @@ function read(reader: ByteReader, depth: number, maxDepth: number, inError: bool
     case Tag.Int32:
       return reader.i32();
     case Tag.Float64:
+      charge(COST.heapNumber);
       return reader.f64();
-    case Tag.String:
-      return reader.string();
+    case Tag.String: {
+      const text = reader.string();
+      charge(COST.string + text.length);
+      return text;
+    }
     case Tag.BigInt: {
       const text = reader.string();
+      charge(COST.bigint + text.length);
       if (!HEX_BIGINT.test(text)) throw new CodecFailure('decode', 'malformed bigint');
       return text.startsWith('-') ? -BigInt(`0x${text.slice(1)}`) : BigInt(`0x${text}`);
     }
     case Tag.Array: {
       checkDepth(depth, maxDepth);
       const length = reader.count();
+      charge(COST.array + COST.slot * length);
       const items = new Array<unknown>(length);
       for (let index = 0; index < length; index++) {
         items[index] = readAt(reader, depth + 1, maxDepth, inError, index);
@@ -235,10 +242,12 @@ function read(reader: ByteReader, depth: number, maxDepth: number, inError: bool
       checkDepth(depth, maxDepth);
       return readObject(reader, depth, maxDepth, inError);
     case Tag.Date:
+      charge(COST.date);
       return new Date(reader.f64());
     case Tag.Map: {
       checkDepth(depth, maxDepth);
       const size = reader.count();
+      charge(COST.collection + COST.entry * size);
       const map = new Map<unknown, unknown>();
       for (let index = 0; index < size; index++) {
         try {
@@ -253,6 +262,7 @@ function read(reader: ByteReader, depth: number, maxDepth: number, inError: bool
     case Tag.Set: {
       checkDepth(depth, maxDepth);
       const size = reader.count();
+      charge(COST.collection + COST.entry * size);
       const set = new Set<unknown>();
       for (let index = 0; index < size; index++) {
         set.add(readAt(reader, depth + 1, maxDepth, inError, index));
@@ -264,18 +274,26 @@ function read(reader: ByteReader, depth: number, maxDepth: number, inError: bool
       if (entry === undefined) throw new CodecFailure('decode', 'unknown typed array kind');
       const [, ctor, size] = entry;
       const bytes = reader.bytes(reader.count());
+      charge(COST.binary + bytes.length);
       if (bytes.length % size !== 0) {
         throw new CodecFailure('decode', `length must be a multiple of ${size}`);
       }
       return fromWireBytes(bytes, { ctor, size });
     }
-    case Tag.Buffer:
-      return Buffer.from(reader.bytes(reader.count()));
-    case Tag.ArrayBuffer:
-      return new Uint8Array(reader.bytes(reader.count())).buffer;
+    case Tag.Buffer: {
+      const bytes = reader.bytes(reader.count());
+      charge(COST.binary + bytes.length);
+      return Buffer.from(bytes);
+    }
+    case Tag.ArrayBuffer: {
+      const bytes = reader.bytes(reader.count());
+      charge(COST.binary + bytes.length);
+      return new Uint8Array(bytes).buffer;
+    }
     case Tag.Error:
       checkDepth(depth, maxDepth);
       if (inError) throw new CodecFailure('decode', 'an error cannot hold a tagged error');
+      charge(COST.error);
       return decodeError(read(reader, depth + 1, depth + 1 + ERROR_MAX_DEPTH, true));
     default:
       throw new CodecFailure('decode', `unknown value tag ${tag}`);
@@ -289,9 +307,11 @@ function readObject(
   inError: boolean,
 ): Record<string, unknown> {
   const size = reader.count();
+  charge(COST.object);
   const object: Record<string, unknown> = {};
   for (let index = 0; index < size; index++) {
     const key = reader.string();
+    charge(COST.property + key.length);
     if (forbiddenKey(key)) throw atSegment(new CodecFailure('decode', 'forbidden key'), key);
     object[key] = readAt(reader, depth + 1, maxDepth, inError, key);
   }

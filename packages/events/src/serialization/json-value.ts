@@ -6,6 +6,7 @@
  */
 import { forbiddenKey } from '../forbidden-key.js';
 import { decodeError, encodeError } from './errors-in-data.js';
+import { charge, COST } from './decode-budget.js';
 import { atSegment, checkDepth, CodecFailure, jsonText, unsupportedObject } from './failure.js';
 import type { CodecLimits } from './limits.js';
 import { fromWireBytes, kindByName, toWireBytes, viewKind } from './typed-arrays.js';
@@ -193,6 +194,7 @@ function decodeAt(value: unknown, depth: number, maxDepth: number, segment: stri
 }
 
 function decodeItems(array: unknown[], itemDepth: number, maxDepth: number): unknown[] {
+  charge(COST.array + COST.slot * array.length);
   for (let index = 0; index < array.length; index++) {
     const item = array[index];
     if (typeof item === 'object' && item !== null) {
@@ -207,8 +209,10 @@ function decodeObject(
   itemDepth: number,
   maxDepth: number,
 ): Record<string, unknown> {
+  charge(COST.object);
   for (const key of Object.keys(object)) {
     if (forbiddenKey(key)) throw atSegment(new CodecFailure('decode', 'forbidden key'), key);
+    charge(COST.property + key.length);
     const item = object[key];
     if (typeof item === 'object' && item !== null) {
       object[key] = decodeAt(item, itemDepth, maxDepth, key);
@@ -236,6 +240,7 @@ function base64Payload(tag: Record<string, unknown>): Buffer {
   if (typeof text !== 'string' || text.length % 4 !== 0 || !BASE64_TEXT.test(text)) {
     fail('v', 'expected base64 text');
   }
+  charge(COST.binary + (text.length / 4) * 3);
   return Buffer.from(text, 'base64');
 }
 
@@ -260,10 +265,12 @@ function decodeTag(tag: Record<string, unknown>, depth: number, maxDepth: number
       if (typeof text !== 'string' || !BIGINT_TEXT.test(text)) {
         fail('v', 'expected a decimal integer');
       }
+      charge(COST.bigint + text.length);
       return BigInt(text);
     }
     case 'date': {
       const time = tag.v;
+      charge(COST.date);
       if (time === null) return new Date(NaN);
       if (typeof time !== 'number' || !Number.isFinite(time)) fail('v', 'expected a number');
       return new Date(time);
@@ -271,6 +278,7 @@ function decodeTag(tag: Record<string, unknown>, depth: number, maxDepth: number
     case 'map': {
       const entries = arrayPayload(tag);
       checkDepth(depth, maxDepth);
+      charge(COST.collection + COST.entry * entries.length);
       const map = new Map<unknown, unknown>();
       for (let index = 0; index < entries.length; index++) {
         const entry = entries[index];
@@ -289,6 +297,7 @@ function decodeTag(tag: Record<string, unknown>, depth: number, maxDepth: number
     case 'set': {
       const items = arrayPayload(tag);
       checkDepth(depth, maxDepth);
+      charge(COST.collection + COST.entry * items.length);
       return new Set(decodeItems(items, depth + 1, maxDepth));
     }
     case 'buffer':
@@ -305,6 +314,7 @@ function decodeTag(tag: Record<string, unknown>, depth: number, maxDepth: number
     }
     case 'error':
       checkDepth(depth, maxDepth);
+      charge(COST.error);
       return decodeError(tag.v);
     case 'object': {
       const inner = tag.v;

@@ -7,6 +7,7 @@ import {
   encodeBinaryEvent,
   encodeJsonEvent,
 } from './envelope.js';
+import { withDecodeBudget } from './decode-budget.js';
 import { CodecFailure, tooLarge, toFoundationFailure } from './failure.js';
 import {
   DEFAULT_MAX_BYTES,
@@ -102,18 +103,20 @@ export function deserialize(input: Uint8Array | string, options?: CodecOptions):
         const size = Buffer.byteLength(input, 'utf8');
         if (size > limits.maxBytes) throw tooLarge(size, limits.maxBytes);
       }
-      return decodeJsonEvent(input, limits.maxDepth);
+      return withDecodeBudget(input.length, () => decodeJsonEvent(input, limits.maxDepth));
     }
     if (!(input instanceof Uint8Array)) {
       throw new CodecFailure('decode', 'expected bytes (Uint8Array) or a string');
     }
     if (input.length > limits.maxBytes) throw tooLarge(input.length, limits.maxBytes);
     if (input.length === 0) throw new CodecFailure('decode', 'empty input');
-    if (input[0] === BINARY_MAGIC) return decodeBinaryEvent(input, limits.maxDepth);
+    if (input[0] === BINARY_MAGIC) {
+      return withDecodeBudget(input.length, () => decodeBinaryEvent(input, limits.maxDepth));
+    }
     const text = (
       Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.length)
     ).toString('utf8');
-    return decodeJsonEvent(text, limits.maxDepth);
+    return withDecodeBudget(input.length, () => decodeJsonEvent(text, limits.maxDepth));
   } catch (error) {
     throw toFoundationFailure(error, 'decode');
   }
