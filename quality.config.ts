@@ -12,7 +12,13 @@ export default {
     api: { reportDir: 'quality/api' },
     coverage: { threshold: 95 },
     dependencies: { severity: 'high' },
-    performance: { command: 'pnpm bench', baseline: 'quality/baseline.json', rounds: 10 },
+    performance: {
+      // pnpm passes FOUNDATION_BENCH_JSON through to each package's bench (turbo would filter it).
+      command:
+        'pnpm -r --no-bail --workspace-concurrency=1 --filter ./packages/* run --if-present bench',
+      baseline: 'quality/baseline.json',
+      rounds: 10,
+    },
   },
   levels: [
     {
