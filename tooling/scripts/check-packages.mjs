@@ -110,7 +110,7 @@ for (const short of readdirSync(packagesDir).sort()) {
   packed.push({ name: manifest.name, short, dir, path });
   for (const [label, command, args] of [
     ['publint', 'publint', ['run', path, '--strict', '--pack', 'false']],
-    ['attw', 'attw', [path, '--format', 'ascii', '--no-emoji']],
+    ['attw', 'attw', [path, '--format', 'ascii', '--no-emoji', '--profile', 'node16']],
   ]) {
     try {
       run(command, args, root);
