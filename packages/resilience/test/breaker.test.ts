@@ -445,6 +445,34 @@ describe('circuitBreaker: snapshot and restore', () => {
     expect(other.breaker.state).toBe('half_open');
   });
 
+  it('bounds a restored openRemainingMs by the configured open duration', () => {
+    const { clock, breaker } = setup({ trip: consecutive(1) }); // openMs 1 000
+    breaker.restore({
+      version: 1,
+      name: 'breaker',
+      state: 'open',
+      openRemainingMs: 1e308,
+      consecutiveOpens: 1,
+      rule: { kind: 'consecutive', failures: 1 },
+      window: breaker.snapshot().window,
+    });
+    expect(breaker.state).toBe('open');
+    expect(breaker.stats().retryAfterMs).toBe(1_000);
+    clock.advance(1_000);
+    expect(breaker.state).toBe('half_open');
+    const backed = circuitBreaker({
+      clock,
+      openBackoff: exponentialBackoff({ initialMs: 100, maxMs: 800, jitter: 'none' }),
+    });
+    backed.restore({
+      ...breaker.snapshot(),
+      state: 'open',
+      openRemainingMs: 1e9,
+      consecutiveOpens: 3,
+    });
+    expect(backed.stats().retryAfterMs).toBe(400); // the third opening in a row: 100 · 2²
+  });
+
   it('restores count and time windows with the same rule', async () => {
     const count = setup({ trip: countWindow(4, 0.5, 4) });
     await fail(count.breaker);

@@ -359,8 +359,11 @@ class Breaker implements CircuitBreaker {
     const state = s.state!;
     // Set before the transition, so a listener that reads the state sees the restored deadline.
     if (state === 'open') {
-      this.#openUntilMs = nowMs + openRemainingMs;
-      this.#lastOpenMs = openRemainingMs;
+      // Never longer than this breaker would stay open itself: a snapshot from elsewhere (or a
+      // forged one, `openRemainingMs: 1e308`) cannot keep it open for ever.
+      const remainingMs = Math.min(openRemainingMs, this.#longestOpenMs(consecutiveOpens));
+      this.#openUntilMs = nowMs + remainingMs;
+      this.#lastOpenMs = remainingMs;
     }
     this.#transition(state, 'restored');
   }
@@ -459,6 +462,13 @@ class Breaker implements CircuitBreaker {
       this.#consecutiveOpens = 0;
       this.#transition('closed', 'probes_succeeded');
     }
+  }
+
+  /** How long this breaker stays open on its `opens`-th opening in a row (its configuration). */
+  #longestOpenMs(opens: number): number {
+    if (this.#openBackoff === undefined) return this.#openMs;
+    const ms = this.#openBackoff(Math.max(1, opens), this.#lastOpenMs);
+    return typeof ms === 'number' && ms >= 0 ? ms : this.#openMs;
   }
 
   #open(reason: BreakerTransitionReason): void {
