@@ -354,8 +354,11 @@ function decode(data: unknown, path: string, restored: FoundationError[]): unkno
   // Assigned, not defined: redefining a captured V8 stack costs tens of microseconds.
   if (stack !== undefined) error.stack = stack;
   else delete (error as { stack?: string }).stack;
+  // A prop named like something the error inherits (`toString`, `valueOf`, `toJSON`, …) would
+  // shadow that method with data, and `String(error)` would then throw: such props are dropped.
+  const inherited = Object.getPrototypeOf(error) as object;
   for (const [key, value] of Object.entries(props ?? {})) {
-    if (!KNOWN_KEYS.has(key)) defineData(error, key, value, true);
+    if (!KNOWN_KEYS.has(key) && !(key in inherited)) defineData(error, key, value, true);
   }
   return error;
 }

@@ -278,6 +278,26 @@ describe('serializeError / deserializeError', () => {
 });
 
 describe('deserializeError on hostile input', () => {
+  it('drops props that would shadow inherited methods, so String(error) still works', () => {
+    const plain = serializeError(Object.assign(new Error('boom'), { errno: -2 }));
+    const foundation = serializeError(new FoundationError('timeout', 'slow'));
+    for (const base of [plain, foundation]) {
+      const hostile = {
+        ...base,
+        props: { toString: 'x', valueOf: 1, toJSON: null, hasOwnProperty: 'y', errno: 7 },
+      };
+      const error = deserializeError(JSON.stringify(hostile));
+      expect(() => String(error)).not.toThrow();
+      expect(() => `${error.toString()}!`).not.toThrow();
+      expect(Object.hasOwn(error, 'toString')).toBe(false);
+      expect(Object.hasOwn(error, 'valueOf')).toBe(false);
+      expect(Object.hasOwn(error, 'hasOwnProperty')).toBe(false);
+      // FoundationError has a toJSON of its own to protect; a plain Error has none.
+      expect(Object.hasOwn(error, 'toJSON')).toBe(base === plain);
+      expect((error as Error & { errno?: number }).errno).toBe(7);
+    }
+  });
+
   it.each<[string, unknown, string, string]>([
     ['invalid JSON', '{"v":1,', '$', 'not valid JSON'],
     ['a number', 42, '$', 'expected a serialized error object'],
