@@ -25,6 +25,24 @@ function optionalIdProblem(value: unknown, path: string): ShapeProblem | undefin
   return value === undefined ? undefined : idProblem(value, path, MAX_ID_LENGTH);
 }
 
+/** The largest distance from the epoch a `Date` can hold, in ms (±100 000 000 days). */
+export const MAX_DATE_MS = 8.64e15;
+
+// Times outside these ranges cannot be real (a Date cannot hold the wall time, a monotonic
+// clock does not go below zero), and an event carrying one would never age out of a store.
+function timeProblem(
+  value: unknown,
+  path: string,
+  min: number,
+  max: number,
+): ShapeProblem | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    return { path, rule: 'expected a finite number' };
+  }
+  if (value < min || value > max) return { path, rule: `must be between ${min} and ${max}` };
+  return undefined;
+}
+
 /** `typeof`, but telling null and arrays apart. */
 export function kindOf(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
@@ -60,12 +78,8 @@ export function findShapeProblem(value: unknown): ShapeProblem | undefined {
   const problem =
     idProblem(event.id, 'id', MAX_ID_LENGTH) ??
     idProblem(event.type, 'type', MAX_TYPE_LENGTH) ??
-    (Number.isFinite(event.timestampNs)
-      ? undefined
-      : { path: 'timestampNs', rule: 'expected a finite number' }) ??
-    (Number.isFinite(event.wallTime)
-      ? undefined
-      : { path: 'wallTime', rule: 'expected a finite number' }) ??
+    timeProblem(event.timestampNs, 'timestampNs', 0, Number.MAX_SAFE_INTEGER) ??
+    timeProblem(event.wallTime, 'wallTime', -MAX_DATE_MS, MAX_DATE_MS) ??
     idProblem(event.correlationId, 'correlationId', MAX_ID_LENGTH) ??
     optionalIdProblem(event.causationId, 'causationId') ??
     optionalIdProblem(event.parentId, 'parentId') ??

@@ -179,6 +179,9 @@ export class EventStore implements Service {
   readonly #subscriptions = new Set<Subscription>();
   readonly #pruned: Record<PruneReason, number> = { count: 0, bytes: 0, age: 0, manual: 0 };
   #appended = 0;
+  // Events waiting to reach the subscribers, and whether a delivery loop is running.
+  readonly #toDeliver: FoundationEvent[] = [];
+  #delivering = false;
   #running = true;
 
   /** Creates a store; it accepts events at once (`start` is only needed after `stop`). */
@@ -418,12 +421,23 @@ export class EventStore implements Service {
   }
 
   #entryFor(event: FoundationEvent, path: string): StoredEntry {
-    const problem = findShapeProblem(event);
+    let problem: ReturnType<typeof findShapeProblem>;
+    try {
+      problem = findShapeProblem(event);
+      this.#validator?.validate(event);
+    } catch (error) {
+      // A throwing getter, a Proxy trap or a validator that throws something other than its
+      // own 3203: the caller gets a 3203 naming the event, never the raw throw.
+      if (FoundationError.is(error) && error.code === 3203) throw error;
+      throw validationFailed(
+        path,
+        `threw while being checked (${error instanceof Error ? error.message : String(error)})`,
+      );
+    }
     if (problem) {
       const at = problem.path === '$' ? path : `${path}.${problem.path}`;
       throw validationFailed(at, problem.rule);
     }
-    this.#validator?.validate(event);
     let sizeBytes: number;
     try {
       sizeBytes = estimateEventSize(event);
@@ -511,24 +525,40 @@ export class EventStore implements Service {
   #announce(events: readonly FoundationEvent[]): void {
     if (appendedChannel.hasSubscribers) appendedChannel.publish({ store: this.name, events });
     if (this.#subscriptions.size === 0) return;
+    // Delivered in append order through one queue: an append made by a listener is delivered
+    // after the event that listener is handling has reached every listener, so nobody sees an
+    // effect before its cause.
+    for (const event of events) this.#toDeliver.push(event);
+    if (this.#delivering) return;
+    this.#delivering = true;
+    try {
+      for (let next = this.#toDeliver.shift(); next !== undefined; next = this.#toDeliver.shift()) {
+        // Pruned by a later append before its turn came: it is not in the store any more.
+        if (this.#storage.get(next.id) !== next) continue;
+        this.#deliver(next);
+      }
+    } finally {
+      this.#delivering = false;
+      this.#toDeliver.length = 0;
+    }
+  }
+
+  #deliver(event: FoundationEvent): void {
     // A snapshot, so listeners that (un)subscribe while being called do not disturb the loop.
-    const subscriptions = [...this.#subscriptions];
-    for (const event of events) {
-      for (const subscription of subscriptions) {
-        if (subscription.types && !subscription.types.has(event.type)) continue;
-        if (
-          subscription.correlationId !== undefined &&
-          subscription.correlationId !== event.correlationId
-        ) {
-          continue;
-        }
-        if (!this.#subscriptions.has(subscription)) continue;
-        try {
-          subscription.listener(event);
-        } catch (error) {
-          if (listenerFailedChannel.hasSubscribers) {
-            listenerFailedChannel.publish({ store: this.name, error, event });
-          }
+    for (const subscription of [...this.#subscriptions]) {
+      if (subscription.types && !subscription.types.has(event.type)) continue;
+      if (
+        subscription.correlationId !== undefined &&
+        subscription.correlationId !== event.correlationId
+      ) {
+        continue;
+      }
+      if (!this.#subscriptions.has(subscription)) continue;
+      try {
+        subscription.listener(event);
+      } catch (error) {
+        if (listenerFailedChannel.hasSubscribers) {
+          listenerFailedChannel.publish({ store: this.name, error, event });
         }
       }
     }
