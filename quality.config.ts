@@ -24,17 +24,23 @@ export default {
     {
       name: 'unit',
       command: 'pnpm turbo run test --filter=./packages/*',
-      description: "each package's vitest suite",
+      description: "each package's vitest suite with its coverage floor",
     },
     {
       name: 'integration',
       command: 'pnpm --filter @foundation/playground run test',
-      description: 'the playground tests',
+      description: 'the playground tests (every package wired together)',
     },
     {
       name: 'contract',
-      command: 'pnpm turbo run typecheck',
-      description: 'the *.test-d.ts type tests (checked by vitest typecheck) and tsc',
+      command:
+        'pnpm -r --no-bail --filter ./packages/* exec vitest run --typecheck.only --passWithNoTests',
+      description: 'the *.test-d.ts type tests of every package',
+    },
+    {
+      name: 'compliance',
+      command: 'pnpm --filter @foundation/devtools exec vitest run test/compliance.test.ts',
+      description: "devtools' contract compliance checks",
     },
     {
       name: 'performance',
@@ -43,7 +49,8 @@ export default {
     },
     {
       name: 'chaos',
-      command: 'pnpm --filter @foundation/resilience exec vitest run test/supervision',
+      command:
+        'pnpm --filter @foundation/resilience exec vitest run test/supervision/chaos.test.ts',
       description: 'the supervision chaos suite',
     },
   ],
