@@ -98,7 +98,9 @@ export function deserialize(input: Uint8Array | string, options?: CodecOptions):
   const limits = limitsOf(options);
   try {
     if (typeof input === 'string') {
-      // Characters take 1 to 3 bytes; count exactly only when it could matter.
+      // Characters take 1 to 3 bytes: more characters than bytes allowed is too large for sure,
+      // known without measuring the whole text; count exactly only when it could matter.
+      if (input.length > limits.maxBytes) throw tooLarge(input.length, limits.maxBytes);
       if (input.length * 3 > limits.maxBytes) {
         const size = Buffer.byteLength(input, 'utf8');
         if (size > limits.maxBytes) throw tooLarge(size, limits.maxBytes);
