@@ -3,7 +3,7 @@ import { FoundationError, isForbiddenKey } from '@foundation/errors';
 import { DevtoolsErrorCodes, inputError } from './codes.js';
 
 /**
- * A member of a contract: core's {@link MemberDescriptor} plus what a method's runtime shape
+ * A member of a contract: core's `MemberDescriptor` plus what a method's runtime shape
  * can be checked against. Both extras are optional; a check runs only where one is stated.
  */
 export interface ContractMember extends MemberDescriptor {
@@ -13,7 +13,7 @@ export interface ContractMember extends MemberDescriptor {
   readonly async?: boolean;
 }
 
-/** A contract: core's {@link InterfaceDescriptor}, whose members may state arity and async-ness. */
+/** A contract: core's `InterfaceDescriptor`, whose members may state arity and async-ness. */
 export interface ContractDescriptor extends InterfaceDescriptor {
   /** The members. */
   readonly members: readonly ContractMember[];

@@ -112,7 +112,8 @@ export function k(): never {
 }
 `;
 
-describe('suggest', () => {
+// Each call builds a program with the type checker: slow on a loaded machine.
+describe('suggest', { timeout: 180_000 }, () => {
   const { dir, remove } = fixtureDir();
   afterAll(remove);
   mkdirSync(join(dir, 'src'), { recursive: true });

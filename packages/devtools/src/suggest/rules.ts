@@ -105,11 +105,13 @@ function insideTry(node: ts.Node): boolean {
  * decide, which is what the rule asks for.
  */
 function isOverridableDefault(node: ts.Node): boolean {
-  let fn: ts.Node | undefined = node.parent;
-  while (fn && !ts.isFunctionLike(fn)) fn = fn.parent;
-  let holder = fn?.parent;
-  while (holder && ts.isParenthesizedExpression(holder)) holder = holder.parent;
-  if (!holder) return false;
+  // `parent` is typed as always present; at the source file it is not.
+  const up = (n: ts.Node | undefined): ts.Node | undefined => n?.parent;
+  let fn = up(node);
+  while (fn !== undefined && !ts.isFunctionLike(fn)) fn = up(fn);
+  let holder = up(fn);
+  while (holder !== undefined && ts.isParenthesizedExpression(holder)) holder = up(holder);
+  if (holder === undefined) return false;
   if (ts.isParameter(holder)) return true;
   return (
     ts.isBinaryExpression(holder) &&
