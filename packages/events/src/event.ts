@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { generateCorrelationId, generateId, systemClock, type Clock } from '@foundation/core';
 import { currentCorrelationId } from '@foundation/errors';
 import { kindOf, MAX_TYPE_LENGTH } from './event-shape.js';
-import { invalidInput } from './invalid.js';
+import { checkOptions, invalidInput, type KnownOptions } from './invalid.js';
 
 /** Where an event was made: the service, the host and the process. */
 export interface EventSource {
@@ -61,6 +61,16 @@ export interface CreateEventOptions {
   readonly clock?: Clock;
 }
 
+const EMPTY_OPTIONS: CreateEventOptions = Object.freeze({});
+const CREATE_OPTIONS: KnownOptions<CreateEventOptions> = {
+  correlationId: true,
+  causationId: true,
+  parentId: true,
+  causedBy: true,
+  source: true,
+  clock: true,
+};
+
 let defaultSource: EventSource | undefined;
 
 /** The source events get unless told otherwise; computed once, on first use. */
@@ -111,9 +121,10 @@ function checkType(type: unknown): void {
 export function createEvent<TType extends string, TData>(
   type: TType,
   data: TData,
-  options: CreateEventOptions = {},
+  options: CreateEventOptions = EMPTY_OPTIONS,
 ): FoundationEvent<TType, TData> {
   checkType(type);
+  if (options !== EMPTY_OPTIONS) checkOptions('options', options, CREATE_OPTIONS);
   const clock = options.clock ?? systemClock;
   const causedBy = options.causedBy;
   const causationId = options.causationId ?? causedBy?.id;

@@ -12,6 +12,37 @@ export function validationFailed(path: string, rule: string): FoundationError {
   });
 }
 
+/**
+ * Every option an options type has, each marked `true`: written once per options type, the
+ * compiler checks that the list is complete.
+ */
+export type KnownOptions<T> = { readonly [K in keyof Required<T>]: true };
+
+/**
+ * Checks an options object: an object (or nothing) holding only `known` options. Anything else
+ * is refused with 3204 naming the option (a misspelling is not silently ignored) and listing
+ * the known ones.
+ */
+export function checkOptions<T extends object>(
+  path: string,
+  value: T | undefined,
+  known: KnownOptions<NoInfer<T>>,
+): void {
+  if (value === undefined) return;
+  const candidate: unknown = value;
+  if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate)) {
+    throw invalidInput(path, 'expected an object');
+  }
+  for (const key of Object.keys(value)) {
+    if (!Object.hasOwn(known, key)) {
+      throw invalidInput(
+        `${path}.${key}`,
+        `is not a known option (known: ${Object.keys(known).join(', ')})`,
+      );
+    }
+  }
+}
+
 /** Checks an optional limit option: a positive integer, or Infinity when `allowInfinity`. */
 export function positiveLimit(
   value: number | undefined,

@@ -1,5 +1,5 @@
 import type { FoundationEvent } from '../event.js';
-import { invalidInput, positiveLimit } from '../invalid.js';
+import { checkOptions, invalidInput, positiveLimit, type KnownOptions } from '../invalid.js';
 import {
   BINARY_MAGIC,
   decodeBinaryEvent,
@@ -44,7 +44,14 @@ function depthLimit(value: number | undefined): number {
   return depth;
 }
 
+const CODEC_OPTIONS: KnownOptions<SerializeOptions> = {
+  maxBytes: true,
+  maxDepth: true,
+  format: true,
+};
+
 function limitsOf(options: CodecOptions | undefined): CodecLimits {
+  if (options !== undefined) checkOptions('options', options, CODEC_OPTIONS);
   if (options?.maxBytes === undefined && options?.maxDepth === undefined) return DEFAULT_LIMITS;
   return {
     maxBytes: positiveLimit(options.maxBytes, DEFAULT_MAX_BYTES, 'options.maxBytes'),

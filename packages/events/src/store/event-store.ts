@@ -10,7 +10,13 @@ import { EventErrorCodes } from '../codes.js';
 import { appendedChannel, listenerFailedChannel, prunedChannel } from '../diagnostics.js';
 import type { FoundationEvent } from '../event.js';
 import { findShapeProblem } from '../event-shape.js';
-import { invalidInput, positiveLimit, validationFailed } from '../invalid.js';
+import {
+  checkOptions,
+  invalidInput,
+  positiveLimit,
+  validationFailed,
+  type KnownOptions,
+} from '../invalid.js';
 import type { EventValidator } from '../registry.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { MemoryStorage } from './memory-storage.js';
@@ -43,6 +49,16 @@ export interface EventStoreOptions {
   /** Checks every event before it is stored (an event registry, for instance). */
   readonly validator?: EventValidator;
 }
+
+const STORE_OPTIONS: KnownOptions<EventStoreOptions> = {
+  name: true,
+  maxEvents: true,
+  maxBytes: true,
+  maxAgeMs: true,
+  clock: true,
+  storage: true,
+  validator: true,
+};
 
 /** What {@link EventStore.query} looks for. Every field is optional. */
 export interface EventQuery {
@@ -186,6 +202,7 @@ export class EventStore implements Service {
 
   /** Creates a store; it accepts events at once (`start` is only needed after `stop`). */
   constructor(options: EventStoreOptions = {}) {
+    checkOptions('options', options, STORE_OPTIONS);
     this.name = options.name ?? 'event-store';
     this.#maxEvents = positiveLimit(options.maxEvents, DEFAULT_MAX_EVENTS, 'options.maxEvents');
     this.#maxBytes = positiveLimit(options.maxBytes, DEFAULT_MAX_STORE_BYTES, 'options.maxBytes');
