@@ -12,6 +12,8 @@ export default tseslint.config(
       '**/node_modules/**',
       'docs/api/**',
       '**/.turbo/**',
+      '**/.tmp/**',
+      '**/.devtools-step-*/**',
       '**/*.d.ts',
       'tooling/**/*.js',
       '**/*.config.*',
