@@ -40,6 +40,26 @@ export function inputError(
   return new FoundationError(code, `${path}: ${rule}`, { context: { ...context, path, rule } });
 }
 
+/**
+ * Refuses an options object that is not an object or holds a key not in `known`, with 3204
+ * naming the option and listing the known ones (a misspelling is never silently ignored).
+ */
+export function checkOptions(path: string, value: unknown, known: readonly string[]): void {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw inputError('invalid_input', path, 'options must be an object');
+  }
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) {
+      throw inputError(
+        'invalid_input',
+        `${path}.${key}`,
+        `is not a known option (known: ${known.join(', ')})`,
+      );
+    }
+  }
+}
+
 /** How a refused number is shown in an error's context: the number itself, or the type given. */
 export function receivedNumber(value: unknown): string {
   return typeof value === 'number' ? String(value) : typeof value;

@@ -1,6 +1,6 @@
 import { generateId, systemClock, type Clock } from '@foundation/core';
 import { currentCorrelationId, FoundationError } from '@foundation/errors';
-import { inputError, TelemetryErrorCodes } from './codes.js';
+import { checkOptions, inputError, TelemetryErrorCodes } from './codes.js';
 import { telemetryChannels } from './diagnostics.js';
 import {
   checkEventName,
@@ -157,6 +157,7 @@ export class Telemetry {
 
   /** Creates an isolated instance (see also {@link createTelemetry}). */
   constructor(options: TelemetryOptions = {}) {
+    checkOptions('options', options, ['clock', 'logger', 'maxSeriesPerMetric']);
     this.clock = options.clock ?? systemClock;
     this.#logger = options.logger;
     this.metrics = new MetricsRegistry({
@@ -260,7 +261,8 @@ export class Telemetry {
     if (typeof handler !== 'function') {
       throw inputError('type_mismatch', 'handler', 'a handler must be a function');
     }
-    const onError = (options as AttachOptions | null)?.onError ?? 'detach';
+    checkOptions('options', options, ['onError']);
+    const onError = options.onError ?? 'detach';
     if (!POLICIES.includes(onError)) {
       throw inputError('invalid_input', 'options.onError', "onError must be 'detach' or 'keep'");
     }

@@ -672,3 +672,25 @@ describe('the seed names and the default instance', () => {
     expect(t.listHandlers()).toEqual([]);
   });
 });
+
+describe('telemetry entry points refuse bad and unknown options', () => {
+  it('names an unknown option and lists the known ones', () => {
+    let caught = expectCode(
+      () => createTelemetry({ maxSeries: 5 } as never),
+      'invalid_input',
+      'options.maxSeries',
+    );
+    expect(caught.message).toMatch(/known: clock, logger, maxSeriesPerMetric/);
+    expectCode(() => createTelemetry(5 as never), 'invalid_input', 'options');
+    const t = createTelemetry();
+    caught = expectCode(
+      () => {
+        t.attach('h', ['a'], () => undefined, { onErorr: 'keep' } as never);
+      },
+      'invalid_input',
+      'options.onErorr',
+    );
+    expect(caught.message).toMatch(/known: onError/);
+    expect(t.listHandlers()).toEqual([]);
+  });
+});
