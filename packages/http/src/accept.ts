@@ -76,6 +76,10 @@ function parseRange(text: string): MediaRange | undefined {
  * Parses an `Accept` header (RFC 9110 §12.5.1) into media ranges, in header order. Malformed
  * ranges (no `/`, bad tokens, a `q` outside 0..1 or with more than three decimals) are
  * skipped; at most {@link MAX_MEDIA_RANGES} are read. Never throws.
+ *
+ * @param header - the `Accept` header value as node:http gives it; anything but a string
+ *   (absent, or several headers as an array) reads as no ranges
+ * @returns the well-formed media ranges in header order (empty when none parse)
  */
 export function parseAccept(header: unknown): MediaRange[] {
   if (typeof header !== 'string') return [];
@@ -121,6 +125,9 @@ function specificity(range: MediaRange, offer: Offer): number {
  * Prometheus format. A header that accepts neither still gets the Prometheus format (as
  * Prometheus' own clients do) rather than a 406. Never throws.
  *
+ * @param accept - the request's `Accept` header value; absent or not a string means the
+ *   Prometheus format
+ * @returns `'openmetrics'` when the client prefers OpenMetrics 1.0.0, else `'prometheus'`
  * @example
  * ```ts
  * negotiateMetricsFormat('application/openmetrics-text;version=1.0.0,text/plain;q=0.5'); // 'openmetrics'

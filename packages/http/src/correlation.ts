@@ -22,6 +22,13 @@ export type RequestHeaders = Readonly<Record<string, string | readonly string[] 
  * Picks a request's correlation id: the trace id of a valid W3C `traceparent`, else a valid
  * `x-request-id` (see {@link parseRequestId}), else a newly generated id. Invalid or repeated
  * headers are ignored, never trusted; it never throws.
+ *
+ * @param headers - the request headers with lower-case names; `traceparent` and
+ *   `x-request-id` are read
+ * @param maxRequestIdLength - the longest `x-request-id` accepted, in characters; a longer one
+ *   is ignored and an id generated instead
+ * @returns the correlation id, its source, and the caller's `traceparent` (`undefined` when it
+ *   sent no valid one)
  */
 export function resolveCorrelation(
   headers: RequestHeaders,

@@ -675,6 +675,11 @@ class HttpFoundationImpl implements HttpFoundation {
  * Creates the HTTP foundation of a service. Registers the request-duration histogram
  * (`http_server_request_duration_seconds`) in the telemetry's registry.
  *
+ * @param options - telemetry, readiness services, clock, rate limit, built-in route paths,
+ *   request-id bound, error mapping and histogram buckets; every one has a default, so `{}`
+ *   (the default) serves the default telemetry's metrics and the built-in routes
+ * @returns the foundation: a node:http handler, per-request scopes for framework adapters, and
+ *   a graceful `drain` of a server
  * @throws FoundationError 3204 `invalid_input` (naming the `path` and `rule`) for bad options;
  * telemetry's 6102 when a histogram of that name exists with another definition.
  * @example

@@ -90,6 +90,11 @@ function writeFamily(metric: MetricSnapshot, lines: string[]): void {
  * unit such as `_seconds` or `_bytes`) and `# HELP`; counter samples end in `_total` (a
  * counter named `x_total` is the family `x`); histogram buckets carry canonical `le` values
  * and end in `+Inf`; the output ends with `# EOF`.
+ *
+ * @param metrics - the registry's snapshots, written in this order; an empty list gives just
+ *   `# EOF`
+ * @returns the exposition text, newline-terminated, to serve with
+ *   {@link OPENMETRICS_CONTENT_TYPE}
  */
 export function toOpenMetricsText(metrics: readonly MetricSnapshot[]): string {
   const lines: string[] = [];

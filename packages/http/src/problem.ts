@@ -93,6 +93,9 @@ const STATUS_BY_CODE: ReadonlyMap<number, number> = new Map([
  * `authentication_failed` 401, `config_update_forbidden` 403, not found 404, method not
  * allowed 405, `data_too_large` 413, `rate_limited` 429, external failures 502, unavailable,
  * open breakers and full bulkheads 503, timeouts 504; every other code 500.
+ *
+ * @param error - the error whose numeric `code` picks the status
+ * @returns the HTTP status code, 400 to 504; 500 for a code with no HTTP meaning
  */
 export function statusForError(error: FoundationError): number {
   return STATUS_BY_CODE.get(error.code) ?? 500;
@@ -127,6 +130,13 @@ function retryAfterSeconds(error: FoundationError): string | undefined {
  * up). Anything else is a generic 500 `internal_error`, except a framework error carrying a
  * 4xx `status`/`statusCode` (a body parser's 413, Fastify's validation 400), which keeps its
  * status as `invalid_input` without its message. Never throws.
+ *
+ * @param error - whatever was thrown or rejected; only a FoundationError's message, `path` and
+ *   `rule` reach the body, and only for a 4xx
+ * @param options - the correlation id to include, your own status mapping, and the base of
+ *   the `type` URI; by default no correlation id, the built-in mapping and `about:blank`
+ * @returns the status, headers (`content-type` {@link PROBLEM_CONTENT_TYPE}, `cache-control:
+ *   no-store`, and `retry-after` for a 429 or 503 that carries `retryAfterMs`) and the JSON body
  */
 export function toProblem(error: unknown, options: ProblemOptions = {}): HttpReply {
   let status = 500;

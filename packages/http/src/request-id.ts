@@ -11,6 +11,11 @@ const REQUEST_ID = /^[A-Za-z0-9._~:/+=@-]+$/;
  * breaks the rule (the caller then generates one); it never throws. The bound keeps a hostile
  * client from putting megabytes into every log line.
  *
+ * @param value - the `x-request-id` header value; anything but a string (absent, or several
+ *   headers as an array) is refused
+ * @param maxLength - the longest id accepted, in characters; default
+ *   {@link DEFAULT_MAX_REQUEST_ID_LENGTH} (128)
+ * @returns the id unchanged when it is valid, else `undefined`
  * @example
  * ```ts
  * parseRequestId('req-42'); // 'req-42'

@@ -39,6 +39,10 @@ const KNOWN_METHODS = new Set([
 /**
  * The `http.request.method` value: a method the HTTP specifications define, as sent, or
  * `_OTHER` for anything else, so a client cannot grow the metric's label set.
+ *
+ * @param method - the request method as received (`request.method`); matched case-sensitively,
+ *   so `get` is `_OTHER`
+ * @returns the method itself when it is a known upper-case method, else `'_OTHER'`
  */
 export function normalizeMethod(method: unknown): string {
   return typeof method === 'string' && KNOWN_METHODS.has(method) ? method : '_OTHER';

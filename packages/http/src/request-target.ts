@@ -44,6 +44,14 @@ function malformed(rule: string): FoundationError {
  * Throws 7501 `http_malformed_request` (a 400) for a target that is not a string, too long, does
  * not parse as a URL, or whose path has broken percent-encoding (`%zz`, `%ff` alone, which is
  * not UTF-8) — never a raw `URIError`.
+ *
+ * @param target - the request target as node:http gives it in `request.url`, at most
+ *   {@link MAX_TARGET_LENGTH} characters
+ * @returns the URL (resolved against `http://localhost`, built lazily for plain paths) and the
+ *   decoded path for route matching
+ * @throws FoundationError 7501 `http_malformed_request` (context `path` `url` and the `rule`
+ *   broken) when the target is empty, not a string, too long, not a URL, or badly
+ *   percent-encoded.
  */
 export function parseRequestTarget(target: unknown): RequestTarget {
   if (typeof target !== 'string' || target === '') throw malformed('must be a non-empty string');

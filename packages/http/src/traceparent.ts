@@ -40,6 +40,10 @@ function isLowerHex(value: string, from: number, to: number): boolean {
  * joined with commas, and values past {@link MAX_TRACEPARENT_LENGTH}), so the caller can
  * start a new trace; it never throws.
  *
+ * @param value - the `traceparent` header value; anything but a string (absent, or several
+ *   headers as an array) is invalid
+ * @returns the version, trace id, parent id, flags and sampled bit, or `undefined` when the
+ *   value is invalid
  * @example
  * ```ts
  * parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')?.traceId;
