@@ -10,7 +10,14 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** The median of a non-empty sample. */
+/**
+ * The median of a non-empty sample.
+ *
+ * @param sample - the measurements, in any order and any unit; not modified (a sorted copy is
+ *   used)
+ * @returns the middle value, or the mean of the two middle values for an even count, in the
+ *   sample's unit; `NaN` for an empty sample
+ */
 export function median(sample: readonly number[]): number {
   const sorted = [...sample].sort((a, b) => a - b);
   const mid = sorted.length >> 1;

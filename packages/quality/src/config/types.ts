@@ -131,7 +131,13 @@ export interface QualityConfig {
   readonly levels?: readonly LevelConfig[];
 }
 
-/** Returns `config` unchanged, typed: `export default defineQualityConfig({ ... })`. */
+/**
+ * Returns `config` unchanged, typed: `export default defineQualityConfig({ ... })`.
+ *
+ * @param config - the project's root, package patterns, gates and levels; nothing is checked
+ *   or defaulted here (loading the file validates it)
+ * @returns the same object, so the editor checks it against {@link QualityConfig}
+ */
 export function defineQualityConfig(config: QualityConfig): QualityConfig {
   return config;
 }
