@@ -40,6 +40,8 @@ export interface Clock {
 /**
  * Validates a delay: a finite, non-negative number of milliseconds.
  *
+ * @param ms - the delay to check, in milliseconds (0 is allowed, fractions too)
+ * @param name - the option or argument name the error message reports; default `'ms'`
  * @throws InvalidInputError (3204, a RangeError) naming `name` otherwise.
  */
 export function assertDelayMs(ms: number, name = 'ms'): void {
@@ -48,7 +50,13 @@ export function assertDelayMs(ms: number, name = 'ms'): void {
   }
 }
 
-/** The error an aborted wait rejects with: the signal's reason when it is an Error. */
+/**
+ * The error an aborted wait rejects with: the signal's reason when it is an Error.
+ *
+ * @param signal - the signal that aborted (its `reason` is read, not the `aborted` flag)
+ * @returns `signal.reason` itself when it is an `Error`; otherwise a `DOMException` named
+ *   `AbortError` whose `cause` is the reason (`undefined` when none was given)
+ */
 export function abortReason(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
   if (reason instanceof Error) return reason;

@@ -25,6 +25,8 @@ const DURATION_UNITS = [
  * from one minute up) and a value that rounds up to the next unit is shown in that unit. A
  * bigint (such as the difference of two `process.hrtime.bigint()` readings) is accepted.
  *
+ * @param ns - the duration in nanoseconds, a number or a bigint; must be >= 0
+ * @returns the duration with its unit, such as `12.5 µs` or `2m 5s`
  * @throws InvalidInputError (3204, a RangeError) when `ns` is negative, or neither a bigint nor
  *   a finite number.
  */
@@ -54,6 +56,8 @@ const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
  * whole, larger units with up to two decimals; a value that rounds up to 1024 is shown in the
  * next unit (`1 MiB`, never `1024 KiB`). PiB is the largest unit.
  *
+ * @param bytes - the size in bytes; must be >= 0 (fractions are rounded to whole bytes)
+ * @returns the size with its binary unit, such as `512 B` or `1.5 KiB`
  * @throws InvalidInputError (3204, a RangeError) when `bytes` is negative or not a finite number.
  */
 export function formatBytes(bytes: number): string {

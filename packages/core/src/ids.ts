@@ -75,6 +75,7 @@ function setTime(ms: number): void {
  * loaded twice (ESM and CJS): the sequence is kept once per process. Ids from different
  * processes collide with negligible probability.
  *
+ * @returns a new id: 36 lowercase characters, `xxxxxxxx-xxxx-7xxx-yxxx-xxxxxxxxxxxx`
  * @example
  * ```ts
  * const id = generateId(); // '0192f3c4-5b6a-7c01-8d2e-3f4a5b6c7d8e'
@@ -117,12 +118,20 @@ export function generateId(): string {
 /**
  * Generates a correlation id: a UUIDv7, so correlation ids sort by the time their flow began.
  * Use it to tie together the events, logs and errors of one request or job.
+ *
+ * @returns a new correlation id, in the same 36-character format as {@link generateId}
  */
 export function generateCorrelationId(): string {
   return generateId();
 }
 
-/** Reads the Unix millisecond timestamp back out of an id made by {@link generateId}. */
+/**
+ * Reads the Unix millisecond timestamp back out of an id made by {@link generateId}.
+ *
+ * @param id - an id made by {@link generateId} (or any UUIDv7); it is not validated, so other
+ *   strings give a meaningless number or `NaN`
+ * @returns the Unix epoch milliseconds encoded in the id's first 48 bits
+ */
 export function idTimestampMs(id: string): number {
   return Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
 }
@@ -131,6 +140,8 @@ export function idTimestampMs(id: string): number {
  * The next value of a process-wide sequence: 1, 2, 3, … Cheap, strictly increasing and never
  * repeated within one process (shared by every loaded copy of core); use it to order things
  * made in the same process.
+ *
+ * @returns the next value, starting at 1 for the first call in the process
  */
 export function nextSequence(): number {
   state.sequence += 1;

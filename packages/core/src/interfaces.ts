@@ -188,6 +188,10 @@ function assertDescriptor(descriptor: unknown): asserts descriptor is InterfaceD
  * Lists how `value` fails to implement the interface described by `descriptor`: an empty list
  * means it conforms. Only shapes are checked (presence and `typeof`), not behaviour.
  *
+ * @param value - the candidate implementation; any value (a primitive or `null` has no members)
+ * @param descriptor - the interface to check against, such as {@link ServiceDescriptor}
+ * @returns one problem per missing required member or member of the wrong `typeof`, in the
+ *   descriptor's order; empty when `value` conforms
  * @throws InvalidInputError (3204) naming the part of `descriptor` that is not a descriptor.
  *
  * @example
@@ -215,7 +219,13 @@ export function checkConformance(
   return problems;
 }
 
-/** True when `value` has the shape of a {@link Service}. */
+/**
+ * True when `value` has the shape of a {@link Service}.
+ *
+ * @param value - any value
+ * @returns `true` when `value` has a string `name` and `start`, `stop` and `health` methods
+ *   (and `status`, when present, is a method), as checked by {@link checkConformance}
+ */
 export function isService(value: unknown): value is Service {
   return checkConformance(value, ServiceDescriptor).length === 0;
 }

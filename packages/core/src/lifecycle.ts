@@ -184,6 +184,9 @@ function validate(options: FoundationOptions): void {
  * Creates a foundation: the lifecycle that starts services in order, reports their status and
  * health, and stops them in reverse order. Nothing starts until `initialize()`.
  *
+ * @param options - the services in start order (unique names), and optionally the clock and
+ *   the start, stop and health timeouts in milliseconds (defaults 30 000, 5 000 and 5 000)
+ * @returns a {@link Foundation} in the `idle` state, with no service started yet
  * @throws LifecycleError (3204 invalid_input) when the options are invalid: not an object, no
  *   `services` array, a value that is not a {@link Service}, duplicate names, or a timeout
  *   that is not a finite number >= 0.

@@ -17,6 +17,9 @@ export interface Measured<T> {
  * Runs `fn` and returns its result with the monotonic duration in nanoseconds. If `fn` throws,
  * the error propagates unchanged.
  *
+ * @param fn - the function to run, called once with no arguments
+ * @param clock - the time source the duration is read from; default {@link systemClock}
+ * @returns what `fn` returned, with the duration of the call in nanoseconds
  * @throws InvalidInputError (3204) when `fn` is not a function.
  *
  * @example
@@ -35,6 +38,11 @@ export function measure<T>(fn: () => T, clock: Clock = systemClock): Measured<T>
 /**
  * Awaits `fn` and returns its result with the monotonic duration in nanoseconds.
  *
+ * @param fn - the function to run, called once with no arguments; it may return a promise or
+ *   a plain value
+ * @param clock - the time source the duration is read from; default {@link systemClock}
+ * @returns a promise of what `fn` resolved to, with the nanoseconds from the call until it
+ *   settled; it rejects with `fn`'s error unchanged when `fn` throws or rejects
  * @throws InvalidInputError (3204, as a rejection) when `fn` is not a function.
  */
 export async function measureAsync<T>(

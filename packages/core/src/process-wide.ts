@@ -18,6 +18,11 @@ interface Slot {
  * another version than the one stored cannot safely use that value, so it gets a value of its
  * own (created by `create()`), as if it were alone; the stored one is left to its owners.
  *
+ * @param name - the slot's key, passed to `Symbol.for`; prefix it with the package name
+ * @param version - the shape of the value, a number compared with `===` to the stored one
+ * @param create - makes the value; called only when this copy is the first to ask for `name`
+ *   or asks for another `version` than the one stored
+ * @returns the value stored for `name` and `version`, or the one `create()` just made
  * @example
  * ```ts
  * const registry = processWide('@foundation/errors:codes', 1, () => new Map<string, ErrorCode>());

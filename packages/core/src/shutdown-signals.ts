@@ -150,6 +150,11 @@ function checkOptions(options: GracefulShutdownOptions): void {
  * or 1 when a step failed or timed out. A second signal while stopping exits at once with 128 +
  * the signal's number. The deadline timers keep the process alive while the shutdown runs.
  *
+ * @param options - the steps in start order, and optionally the signals (default SIGINT and
+ *   SIGTERM), `drainTimeoutMs` (default 10 000), `forceTimeoutMs` (default 2 000), the clock,
+ *   `exit` (default `process.exit`), the signal source (default `process`) and `onEvent`
+ * @returns a handle whose `shutdown()` starts the shutdown by hand and whose `dispose()`
+ *   removes the signal listeners; the listeners are installed before it returns
  * @throws InvalidInputError (3204) naming the bad option.
  *
  * @example

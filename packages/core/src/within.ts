@@ -16,6 +16,14 @@ export const TIMED_OUT: unique symbol = Symbol('timed out');
  * (a start or health deadline on work that holds no handle of its own) would skip the code
  * after the `await` and end with code 13 and no output.
  *
+ * @param work - the work to race, called once (on a microtask, not synchronously); it may
+ *   return a value or a promise
+ * @param ms - the time allowed, in milliseconds; a finite number >= 0, as {@link Clock.sleep}
+ *   requires
+ * @param clock - the clock whose {@link Clock.sleep} times the race (`systemClock` in
+ *   production, a `ManualClock` in tests)
+ * @returns a promise of what `work` returned or resolved to, or {@link TIMED_OUT} when `ms`
+ *   passed first; it rejects with `work`'s error when `work` throws or rejects in time
  * @example
  * ```ts
  * const outcome = await within(() => service.stop(), 5_000, clock);
