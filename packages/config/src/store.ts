@@ -614,6 +614,12 @@ function optionCheck<R>(option: string, check: () => R): R {
  * Creates a configuration store: layers the sources (schema defaults < files < environment
  * < overrides), validates everything at once, and returns the typed store.
  *
+ * @param options - the zod schema, and optionally the sources (files, environment,
+ *   overrides), the updatable and secret paths, the service name (default `config`), the
+ *   history limit (default 100), data limits, unknown-key handling (default `error`), the
+ *   clock and the reload interval in milliseconds (no reloading when absent)
+ * @returns the store, already loaded and valid, typed by the schema's output; its reload
+ *   timer runs only once it is started as a service
  * @throws FoundationError listing every problem (path, rule, layer) when the configuration is
  *   invalid: 1101 structure, 1102 missing, 1201/1202/1203 values, 1301 missing files.
  * @example
