@@ -263,12 +263,24 @@ export function register<const T extends Record<string, ErrorCodeSpec>>(
 /** The built-in codes (the seed's table), as typed values. */
 export const ErrorCodes = register(BUILTIN_SPECS);
 
-/** Looks up a registered code by name or number; undefined when unknown. */
+/**
+ * Looks up a registered code by name or number; undefined when unknown.
+ *
+ * @param nameOrCode - a code's name (such as `'invalid_input'`) or its number (such as `3204`);
+ *   a numeric string is looked up as a name, not as a number
+ * @returns the frozen registered code, built-in or added by {@link defineErrorCodes}, or
+ *   `undefined` when no code has that name or number
+ */
 export function getErrorCode(nameOrCode: string | number): ErrorCode | undefined {
   return typeof nameOrCode === 'number' ? byNumber.get(nameOrCode) : byName.get(nameOrCode);
 }
 
-/** Every registered code, ordered by number. */
+/**
+ * Every registered code, ordered by number.
+ *
+ * @returns a new array of the built-in codes and those added by {@link defineErrorCodes},
+ *   ascending by number; changing the array does not change the registry
+ */
 export function listErrorCodes(): ErrorCode[] {
   return [...byNumber.values()].sort((a, b) => a.code - b.code);
 }

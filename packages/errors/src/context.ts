@@ -116,7 +116,13 @@ export function runInFrame<T>(frame: Frame, fn: () => T): T {
   return storage.run(frame, fn);
 }
 
-/** The context of the current async flow, or undefined outside any {@link withContext}. */
+/**
+ * The context of the current async flow, or undefined outside any {@link withContext}.
+ *
+ * @returns a snapshot of the innermost context (operation, correlation id, merged metadata,
+ *   breadcrumbs so far, operation names, start time), or `undefined` outside any context;
+ *   later breadcrumbs do not change a snapshot already taken
+ */
 export function currentContext(): ErrorContextSnapshot | undefined {
   const frame = storage.getStore();
   if (!frame) return undefined;
@@ -130,7 +136,12 @@ export function currentContext(): ErrorContextSnapshot | undefined {
   };
 }
 
-/** The current flow's correlation id, or undefined outside any context. */
+/**
+ * The current flow's correlation id, or undefined outside any context.
+ *
+ * @returns the id given to, inherited by or generated for the innermost {@link withContext},
+ *   or `undefined` when no context is active
+ */
 export function currentCorrelationId(): string | undefined {
   return storage.getStore()?.correlationId;
 }
@@ -138,6 +149,10 @@ export function currentCorrelationId(): string | undefined {
 /**
  * Records a breadcrumb in the current flow (does nothing outside a context). Errors created
  * later in the flow carry the most recent {@link MAX_BREADCRUMBS} of them.
+ *
+ * @param message - what happened, for people (such as `'cache miss'`)
+ * @param data - optional facts to record with it; copied (one level deep) and frozen, so
+ *   later changes to the object are not seen; omitted from the breadcrumb when absent
  */
 export function addBreadcrumb(message: string, data?: Readonly<Record<string, unknown>>): void {
   const frame = storage.getStore();

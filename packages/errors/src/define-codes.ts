@@ -80,6 +80,10 @@ function problemWith(name: string, value: unknown, batch: Set<number>): Problem 
  * To use the new names as strings too (`new FoundationError('payment_declined')`), add them to
  * {@link ErrorCodeRegistry} by declaration merging.
  *
+ * @param specs - the codes to add, keyed by name: each with its number, category,
+ *   subcategory, severity, retry policy and description
+ * @returns a frozen object with one registered {@link ErrorCode} per name of `specs`, typed so
+ *   each can be passed to `new FoundationError(...)`
  * @throws FoundationError 3204 (`invalid_input`) naming the `path` (such as
  * `specs.payment_declined.code`) and the `rule` broken, in its context.
  * @example

@@ -227,7 +227,13 @@ Object.defineProperty(FoundationError.prototype, 'name', {
 });
 Object.defineProperty(FoundationError.prototype, BRAND, { value: true });
 
-/** True when `value` is a {@link FoundationError} (from any copy of this package). */
+/**
+ * True when `value` is a {@link FoundationError} (from any copy of this package).
+ *
+ * @param value - any value, such as what a `catch` received
+ * @returns `true` for a FoundationError made by this or another loaded copy of the package
+ *   (ESM or CJS), where `instanceof` would miss the other copy's errors
+ */
 export function isFoundationError(value: unknown): value is FoundationError {
   return FoundationError.is(value);
 }

@@ -7,6 +7,13 @@ import { readString } from './json-safe.js';
  * Wraps any error in a FoundationError of `code`, keeping it as the `cause`. The correlation id
  * of a wrapped FoundationError is carried over.
  *
+ * @param error - what was caught, of any type; it becomes the new error's `cause`
+ * @param code - the new error's code, as a registered name or an {@link ErrorCode} value (an
+ *   unknown name gives `internal_error`)
+ * @param message - the new error's message; default: the code's description
+ * @param options - context, correlation id, timestamp or breadcrumbs for the new error (not
+ *   `cause`, which is always `error`); an explicit `correlationId` wins over the carried one
+ * @returns a new FoundationError of `code` whose `cause` is `error` (it is returned, not thrown)
  * @example
  * ```ts
  * try { await fetchUser(id); } catch (e) { throw wrap(e, 'external_service_error', 'user service failed'); }
@@ -33,6 +40,12 @@ export function wrap(
  * and its message; anything else becomes `fallback` (default
  * `internal_error`). The original is kept as the `cause`, so nothing is lost and
  * `findCause(converted, LifecycleError)` still finds it. Never throws.
+ *
+ * @param error - what was thrown or rejected, of any type
+ * @param fallback - the code for an error without a registered numeric `code` (and for
+ *   non-errors); default `internal_error`
+ * @returns `error` itself when it is a FoundationError, otherwise a new one with `error` as its
+ *   `cause`
  */
 export function toFoundationError(
   error: unknown,
@@ -120,15 +133,38 @@ function matches(candidate: unknown, target: CodeOrClass): boolean {
 /**
  * Finds the first error in a cause chain (the error itself included, aggregated errors
  * searched too) with the given code name, code number or class. Safe with cycles.
+ *
+ * @param error - where the search starts: usually a caught error, of any type
+ * @param target - the class to look for; matched with `instanceof`
+ * @returns the first match, searching breadth-first (the error, then its `cause` and
+ *   `AggregateError` members, and so on), or `undefined` when none is an instance of `target`
  */
 export function findCause<C extends abstract new (...args: never[]) => Error>(
   error: unknown,
   target: C,
 ): InstanceType<C> | undefined;
+/**
+ * Finds the first FoundationError in a cause chain (the error itself included, aggregated
+ * errors searched too) with the given code name or number. Safe with cycles.
+ *
+ * @param error - where the search starts: usually a caught error, of any type
+ * @param target - the code to look for: its name (such as `'timeout'`) or its number
+ * @returns the first FoundationError with that code, searching breadth-first, or `undefined`
+ *   when the chain has none
+ */
 export function findCause(
   error: unknown,
   target: ErrorCodeName | number,
 ): FoundationError | undefined;
+/**
+ * Searches a cause chain breadth-first for the first error matching `target`; the
+ * implementation behind both signatures above.
+ *
+ * @param error - where the search starts, of any type
+ * @param target - a class (matched with `instanceof`), or a code name or number (matched
+ *   against FoundationErrors only)
+ * @returns the first match, or `undefined` when the chain has none
+ */
 export function findCause(error: unknown, target: CodeOrClass): Error | undefined {
   const seen = new Set<unknown>();
   const queue: unknown[] = [error];
@@ -146,7 +182,15 @@ export function findCause(error: unknown, target: CodeOrClass): Error | undefine
   return undefined;
 }
 
-/** Runs `fn` and returns its value as `ok`, or what it threw as `err` (a FoundationError). */
+/**
+ * Runs `fn` and returns its value as `ok`, or what it threw as `err` (a FoundationError).
+ *
+ * @param fn - the function to run, called once with no arguments
+ * @param fallback - the code for a thrown value that has no registered code, as in
+ *   {@link toFoundationError}; default `internal_error`
+ * @returns `ok` with what `fn` returned, or `err` with what it threw converted by
+ *   {@link toFoundationError}; never throws
+ */
 export function tryCatch<T>(
   fn: () => T,
   fallback?: ErrorCodeName | ErrorCode,
@@ -158,7 +202,15 @@ export function tryCatch<T>(
   }
 }
 
-/** Awaits `promise` and returns its value as `ok`, or its rejection as `err` (a FoundationError). */
+/**
+ * Awaits `promise` and returns its value as `ok`, or its rejection as `err` (a FoundationError).
+ *
+ * @param promise - the promise (or thenable) to await
+ * @param fallback - the code for a rejection that has no registered code, as in
+ *   {@link toFoundationError}; default `internal_error`
+ * @returns a promise of `ok` with the resolved value, or `err` with the rejection converted by
+ *   {@link toFoundationError}; it never rejects
+ */
 export async function fromPromise<T>(
   promise: PromiseLike<T>,
   fallback?: ErrorCodeName | ErrorCode,

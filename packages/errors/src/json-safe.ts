@@ -1,6 +1,12 @@
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** True for the keys that can reach an object's prototype: `__proto__`, `constructor`, `prototype`. */
+/**
+ * True for the keys that can reach an object's prototype: `__proto__`, `constructor`, `prototype`.
+ *
+ * @param key - an object key, such as one read from untrusted JSON (compared exactly, so case
+ *   matters)
+ * @returns `true` when `key` is one of the three, and must be dropped or refused
+ */
 export function isForbiddenKey(key: string): boolean {
   // The length test spares most keys the hash lookup: this runs on hot paths (rate-limit keys).
   return (key.length === 9 || key.length === 11) && FORBIDDEN_KEYS.has(key);
@@ -12,6 +18,12 @@ export function isForbiddenKey(key: string): boolean {
  * for Map and Set, `{ name, message }` for errors, the result of `toJSON()` when an object has
  * one, `[Circular]`, `[Truncated]` past `maxDepth`). Prototype keys are dropped. Never throws,
  * even on throwing getters.
+ *
+ * @param value - any value
+ * @param maxDepth - how many levels of objects and arrays to convert before the rest becomes
+ *   `[Truncated]`; default 16
+ * @returns a new value made only of JSON types (`undefined` stays `undefined`); `value` itself
+ *   is not changed
  */
 export function toJsonSafe(value: unknown, maxDepth = 16): unknown {
   return convert(value, maxDepth, new WeakSet());

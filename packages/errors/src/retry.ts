@@ -10,6 +10,11 @@ export const RETRY_MAX_DELAY_MS = 30_000;
  * exponential backoff `min(1000 · 2^attempt, 30000)`, fixed delay 1000, immediate 0, and
  * `Infinity` when the error must not be retried (strategy `none`, or not a FoundationError).
  * Never negative; a negative or fractional attempt counts as the nearest valid one.
+ *
+ * @param error - what the failed attempt threw; only a FoundationError's retry strategy is read
+ * @param attempt - which retry this is, counting from 0 for the first one
+ * @returns the delay in milliseconds (0 to {@link RETRY_MAX_DELAY_MS}), or `Infinity` when the
+ *   operation must not be retried
  */
 export function retryDelayMs(error: unknown, attempt: number): number {
   if (!FoundationError.is(error)) return Infinity;
@@ -32,12 +37,24 @@ export function retryDelayMs(error: unknown, attempt: number): number {
   }
 }
 
-/** True when `error` is a FoundationError whose retry strategy allows a retry. */
+/**
+ * True when `error` is a FoundationError whose retry strategy allows a retry.
+ *
+ * @param error - what the failed operation threw, of any type
+ * @returns `true` for a FoundationError whose strategy is not `none`; `false` for every other
+ *   value, plain errors included
+ */
 export function isRetryable(error: unknown): boolean {
   return FoundationError.is(error) && error.retryStrategy !== 'none';
 }
 
-/** True when `error` is a FoundationError of severity `high` or `critical`. */
+/**
+ * True when `error` is a FoundationError of severity `high` or `critical`.
+ *
+ * @param error - what the failed operation threw, of any type
+ * @returns `true` when it should be escalated (paged, alerted on); `false` for lower
+ *   severities and for anything that is not a FoundationError
+ */
 export function shouldEscalate(error: unknown): boolean {
   return FoundationError.is(error) && (error.severity === 'high' || error.severity === 'critical');
 }

@@ -98,6 +98,12 @@ function limitOption(value: unknown, fallback: number, max: number): number {
  * {@link FoundationError} carries, cause chains, aggregated errors and the own properties of
  * other errors (`errno`, `syscall`, …). Cycles become `circular` entries and chains deeper than
  * `maxDepth` end in a `truncated` entry. Never throws.
+ *
+ * @param error - the error or thrown value; a non-error becomes a `value` entry
+ * @param options - how many levels of causes and aggregated errors to follow (default 16, at
+ *   most 10 000) and whether to include stack traces (default `true`)
+ * @returns plain data (format version 1) that `JSON.stringify` can write and
+ *   {@link deserializeError} can restore
  */
 export function serializeError(
   error: unknown,
@@ -225,6 +231,13 @@ const STRATEGIES = new Set(['none', 'immediate', 'fixed_delay', 'exponential_bac
  * `maxLength`, wrong types and unreadable objects are refused with a FoundationError 3102
  * (`deserialization_failed`) whose context names the `path` (such as `$.cause.code`) and the
  * `rule` broken. Never throws; never touches a prototype.
+ *
+ * @param input - a {@link SerializedError} object, or its JSON text, from a file, a queue or
+ *   another process
+ * @param options - the deepest nesting accepted (default 64) and the longest JSON text
+ *   accepted, in characters (default 1 MiB)
+ * @returns the restored error; for refused input, a new FoundationError 3102 describing the
+ *   problem (returned, not thrown)
  */
 export function deserializeError(input: unknown, options: DeserializeErrorOptions = {}): Error {
   const maxDepth = limitOption(options.maxDepth, 64, 10_000);

@@ -63,6 +63,11 @@ function checkOptions(options: ContextOptions): void {
  * registered numeric code (core's `LifecycleError`) keeps that code; anything else becomes
  * `internal_error`. The original is the `cause`.
  *
+ * @param options - the operation's name (required, non-empty), and optionally metadata for
+ *   errors raised inside, a correlation id (default: inherited, else a new one) and the clock
+ * @param fn - the work to run inside the context, called once with no arguments
+ * @returns what `fn` returns; a promise it returns is passed on, rejecting with the annotated
+ *   FoundationError when it rejects
  * @throws FoundationError 3204 (`invalid_input`, with `path` and `rule`) for bad options,
  * before `fn` runs.
  * @example
