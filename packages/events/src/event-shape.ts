@@ -69,6 +69,10 @@ function sourceProblem(value: unknown): ShapeProblem | undefined {
 /**
  * Checks that `value` has the shape of a {@link FoundationEvent} (types and lengths of every
  * field; `data` is not looked into). Returns the first problem, or undefined when it conforms.
+ *
+ * @param value - anything, typically a parsed payload received from outside the process
+ * @returns the first problem found, as the field's path (`'$'` for the value itself, such as
+ *   `'source.pid'`) and the rule it breaks, or `undefined` when the value is a well-formed event
  */
 export function findShapeProblem(value: unknown): ShapeProblem | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -88,7 +92,13 @@ export function findShapeProblem(value: unknown): ShapeProblem | undefined {
   return 'data' in event ? undefined : { path: 'data', rule: 'missing' };
 }
 
-/** True when `value` has the shape of a {@link FoundationEvent}. */
+/**
+ * True when `value` has the shape of a {@link FoundationEvent}.
+ *
+ * @param value - anything, typically a parsed payload received from outside the process
+ * @returns `true` when {@link findShapeProblem} finds no problem (then `value` is narrowed to
+ *   a {@link FoundationEvent}), `false` otherwise; `data` is not looked into
+ */
 export function isFoundationEvent(value: unknown): value is FoundationEvent {
   return findShapeProblem(value) === undefined;
 }

@@ -73,7 +73,13 @@ const CREATE_OPTIONS: KnownOptions<CreateEventOptions> = {
 
 let defaultSource: EventSource | undefined;
 
-/** The source events get unless told otherwise; computed once, on first use. */
+/**
+ * The source events get unless told otherwise; computed once, on first use.
+ *
+ * @returns the frozen default source: the service from `OTEL_SERVICE_NAME`, else
+ *   `npm_package_name`, else `'unknown_service:node'`; this machine's host name; this process's
+ *   pid. The same object on every call
+ */
 export function getDefaultSource(): EventSource {
   defaultSource ??= Object.freeze({
     service:
@@ -115,6 +121,13 @@ function checkType(type: unknown): void {
  * mailed.correlationId === created.correlationId; // true
  * ```
  *
+ * @param type - the event type, such as `'user.created'`: a string of 1 to
+ *   {@link MAX_TYPE_LENGTH} characters
+ * @param data - the payload, stored as given (not copied or frozen)
+ * @param options - correlation, causation, parent, source overrides and clock; every field is
+ *   optional, and unknown fields are refused
+ * @returns a new frozen event with a fresh id, timestamps from the clock, the resolved
+ *   correlation id and source, and `causationId`/`parentId` only when known
  * @throws FoundationError 3204 invalid_input naming `type` when the type is not a string of 1 to
  *   {@link MAX_TYPE_LENGTH} characters (the same rule serialization and the store apply).
  */
