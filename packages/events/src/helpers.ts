@@ -49,6 +49,11 @@ export interface FunctionCall {
 /**
  * A `function.entry` event (the seed's `function_entry`). Pair it with {@link functionExit},
  * which measures the duration from this event's monotonic timestamp.
+ *
+ * @param call - the function's module and name, and its arguments (or only their count when
+ *   `args` is left out, then `args` is recorded as empty)
+ * @param options - passed to {@link createEvent}: correlation, causation, source, clock
+ * @returns a frozen `function.entry` event with a new `callId` to give to {@link functionExit}
  */
 export function functionEntry(
   call: FunctionCall,
@@ -77,6 +82,13 @@ export type FunctionOutcome =
  * The `function.exit` event matching `entry`: same correlation, caused by the entry, with the
  * duration in nanoseconds (measured on `options.clock` from the entry's `timestampNs` unless
  * given) and the result or the error.
+ *
+ * @param entry - the `function.entry` event from {@link functionEntry} for the same call
+ * @param outcome - what the call returned, or what it threw (an `error` other than `undefined`
+ *   makes the exit reason `error`); `durationNs` overrides the measured duration
+ * @param options - passed to {@link createEvent}; fields given here win over the correlation,
+ *   causation and parent taken from `entry`
+ * @returns a frozen `function.exit` event with the entry's `callId`, module and function name
  */
 export function functionExit(
   entry: FoundationEvent<'function.entry', FunctionEntryData>,
@@ -164,6 +176,13 @@ function diffInto(
  * diffState({ n: 1, tags: ['a'] }, { n: 2, tags: ['a', 'b'] });
  * // [{ path: 'n', kind: 'changed', before: 1, after: 2 }, { path: 'tags[1]', kind: 'added', after: 'b' }]
  * ```
+ *
+ * @param before - the old state
+ * @param after - the new state
+ * @param maxDepth - how many levels of nested objects and arrays are compared key by key;
+ *   deeper values are compared whole, by deep equality. Default 8
+ * @returns a new array of differences, each with its path (`'$'` for the whole state), kind and
+ *   the old and/or new value, in key order; empty when the states are equal
  */
 export function diffState(before: unknown, after: unknown, maxDepth = 8): StateDiffEntry[] {
   const out: StateDiffEntry[] = [];
@@ -185,7 +204,17 @@ export interface StateChangeData<TState> {
   readonly diff: readonly StateDiffEntry[];
 }
 
-/** A `state.change` event (the seed's `state_change`), with the diff computed. */
+/**
+ * A `state.change` event (the seed's `state_change`), with the diff computed.
+ *
+ * @param component - the component whose state changed, such as a service or process name
+ * @param callback - what changed it, such as the handler or message name
+ * @param oldState - the state before, recorded as given
+ * @param newState - the state after, recorded as given
+ * @param options - passed to {@link createEvent}: correlation, causation, source, clock
+ * @returns a frozen `state.change` event whose data holds both states and their
+ *   {@link diffState} diff (default depth)
+ */
 export function stateChange<TState>(
   component: string,
   callback: string,
