@@ -80,6 +80,15 @@ function issuePath(issue: ZodIssueLike): string {
  * const event = events.create('user.created', { userId: 1, email: 'a@b.co' });
  * const copy = events.deserialize(serialize(event)); // typed, checked again
  * ```
+ *
+ * @param schemas - one zod schema per event type, keyed by the type name (1 to
+ *   {@link MAX_TYPE_LENGTH} characters); the schema's output becomes the event's `data`
+ * @param defaults - the source and clock every {@link EventRegistry.create} uses unless its own
+ *   options say otherwise (a partial source is merged over the default one). Default none
+ * @returns a frozen registry that creates, validates and decodes the registered types
+ * @throws FoundationError 3204 invalid_input naming `schemas` when it is not an object, or
+ *   `schemas.<type>` when a type name is empty, too long or a forbidden key, or its value is not
+ *   a zod schema.
  */
 export function defineEvents<const S extends EventSchemas>(
   schemas: S,
