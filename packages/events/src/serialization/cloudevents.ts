@@ -73,6 +73,10 @@ function parseSource(uri: string): EventSource {
  * The event as a CloudEvents 1.0 structured-mode object (`JSON.stringify` it and send it as
  * `application/cloudevents+json`). Plain JSON data is carried as it is.
  *
+ * @param event - the event to convert; it must have the shape of a {@link FoundationEvent}
+ * @returns a new plain object with the CloudEvents attributes (`specversion` `'1.0'`, `id`,
+ *   `source` URI, `type`, `time`) plus the Foundation extensions (`correlationid`,
+ *   `timestampns`, …) and the data, as `data` or `data_base64` for bytes
  * @throws FoundationError 3101 when the data cannot be serialized.
  */
 export function toCloudEvent(event: FoundationEvent): CloudEventJson {
@@ -176,6 +180,11 @@ function dataOf(object: Record<string, unknown>): unknown {
  * service name, a new correlation id when it has none, and the receiving clock's times for
  * what it lacks.
  *
+ * @param input - a structured-mode CloudEvent: a parsed object or its JSON text, treated as
+ *   untrusted
+ * @param options - the clock for times a foreign event lacks (default `systemClock`) and the
+ *   largest JSON text accepted, `maxBytes` (default 1 MiB)
+ * @returns a new frozen event; round-trips what {@link toCloudEvent} produced
  * @throws FoundationError 3102 deserialization_failed naming the attribute, 2003 for text
  *   over `maxBytes`, or 3204 invalid_input when `maxBytes` is not a positive integer.
  */

@@ -64,9 +64,13 @@ function limitsOf(options: CodecOptions | undefined): CodecLimits {
  * Set, typed arrays, ArrayBuffer, Buffer, Errors (FoundationErrors keep their code and
  * context), `undefined`, NaN, ±Infinity and -0. Plain JSON data is written as it is.
  *
+ * @param event - the event to serialize; it must have the shape of a {@link FoundationEvent}
+ * @param options - the format (`json` by default, or `binary`) and the limits: `maxBytes`
+ *   (default 1 MiB) and `maxDepth` of `data` (default 64); unknown fields are refused
+ * @returns new bytes: UTF-8 JSON text, or the binary format, which starts with a marker byte
  * @throws FoundationError 3101 serialization_failed for an unsupported value (a function, a
  *   class instance, a forbidden key, a cycle), naming its path; 2003 data_too_large when the
- *   result would exceed `maxBytes`.
+ *   result would exceed `maxBytes`; 3204 invalid_input for a bad option.
  * @example
  * ```ts
  * const bytes = serialize(event, { format: 'binary' });
@@ -100,6 +104,14 @@ export function serialize(event: FoundationEvent, options?: SerializeOptions): U
  * `maxDepth` or carrying `__proto__` / `constructor` / `prototype` keys is refused with a
  * FoundationError 3102 deserialization_failed whose context names the `path` and the `rule`;
  * input over `maxBytes` with 2003 data_too_large. Nothing is ever thrown uncaught.
+ *
+ * @param input - bytes in either format, or JSON text; treated as untrusted
+ * @param options - the limits: `maxBytes` (default 1 MiB) and `maxDepth` of `data` (default
+ *   64); unknown fields are refused
+ * @returns a new frozen event, deep-equal to the one serialized
+ * @throws FoundationError 3102 deserialization_failed naming the `path` and the `rule` for
+ *   malformed input; 2003 data_too_large for input over `maxBytes`; 3204 invalid_input for a
+ *   bad option.
  */
 export function deserialize(input: Uint8Array | string, options?: CodecOptions): FoundationEvent {
   const limits = limitsOf(options);
@@ -131,7 +143,13 @@ export function deserialize(input: Uint8Array | string, options?: CodecOptions):
   }
 }
 
-/** The size in bytes of the serialized event (throws like {@link serialize}). */
+/**
+ * The size in bytes of the serialized event (throws like {@link serialize}).
+ *
+ * @param event - the event to measure
+ * @param options - as for {@link serialize}; the format changes the size (`json` by default)
+ * @returns the byte length of `serialize(event, options)`
+ */
 export function serializedSize(event: FoundationEvent, options?: SerializeOptions): number {
   return serialize(event, options).length;
 }

@@ -37,6 +37,11 @@ export interface TruncatedData {
  * whose data is a {@link TruncatedData} summary with a preview. Use it before logging or
  * sending events whose payload size you do not control.
  *
+ * @param event - the event to check
+ * @param options - the threshold `maxBytes` of the data's JSON form (default
+ *   {@link DEFAULT_TRUNCATE_BYTES}, 64 KiB) and `previewChars` kept in the summary (default 200)
+ * @returns `event` itself when its data fits, else a new frozen event whose data is a
+ *   {@link TruncatedData} summary
  * @throws FoundationError 3101 when `event` is not an event or its data cannot be serialized.
  */
 export function truncateIfLarge(
