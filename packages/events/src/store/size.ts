@@ -21,6 +21,9 @@ function textLength(value: unknown): number {
  * character, binary data as base64). Cheap — one pass over `data` — and used by the store's
  * byte bound, where exactness matters less than cost.
  *
+ * @param event - the event to measure: its fields and its `data`
+ * @returns the estimated size in bytes, a non-negative integer; close to, not equal to, the
+ *   serialized size
  * @throws FoundationError 3203 validation_failed when `data` nests deeper than 64 levels (or
  *   is circular), has a `__proto__`, `constructor` or `prototype` key, or throws while being
  *   read (a getter, a proxy).

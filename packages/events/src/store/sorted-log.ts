@@ -1,6 +1,12 @@
 import type { StorePosition, StoredEntry } from './types.js';
 
-/** Store order: by wall time, then by id. Negative when `a` comes first. */
+/**
+ * Store order: by wall time, then by id. Negative when `a` comes first.
+ *
+ * @param a - the first position (wall time in milliseconds and id)
+ * @param b - the second position
+ * @returns `-1` when `a` comes first, `1` when `b` does, `0` only for the same wall time and id
+ */
 export function comparePositions(a: StorePosition, b: StorePosition): number {
   if (a.wallTime !== b.wallTime) return a.wallTime < b.wallTime ? -1 : 1;
   return compareIds(a.id, b.id);
