@@ -101,6 +101,10 @@ function jitterOf(options: JitterOptions, fallback: Jitter): [Jitter, () => numb
 /**
  * The same delay before every retry.
  *
+ * @param delayMs - the delay before each retry, in milliseconds (>= 0); also the cap of the
+ *   jittered delay
+ * @param options - the jitter (default `none`) and the random source (default `Math.random`)
+ * @returns a {@link Backoff} returning `delayMs`, randomised by the jitter
  * @throws FoundationError 3204 for a negative or non-finite delay.
  */
 export function constantBackoff(delayMs: number, options: JitterOptions = {}): Backoff {
@@ -112,6 +116,10 @@ export function constantBackoff(delayMs: number, options: JitterOptions = {}): B
 /**
  * A delay growing by `stepMs` per retry: initial, initial + step, …, capped at `maxMs`.
  *
+ * @param options - `initialMs` (default 100), `stepMs` (default `initialMs`), `maxMs` (default
+ *   30 000), the jitter (default `none`) and the random source; all in milliseconds
+ * @returns a {@link Backoff} returning `initialMs + stepMs · (retry − 1)` capped at `maxMs`,
+ *   randomised by the jitter
  * @throws FoundationError 3204 for negative or non-finite numbers, or `maxMs` < `initialMs`.
  */
 export function linearBackoff(options: LinearBackoffOptions = {}): Backoff {
@@ -128,6 +136,10 @@ export function linearBackoff(options: LinearBackoffOptions = {}): Backoff {
  * A delay multiplied by `factor` per retry: initial · factor^(retry−1), capped at `maxMs`, with
  * full jitter by default.
  *
+ * @param options - `initialMs` (default 100), `factor` (default 2), `maxMs` (default 30 000),
+ *   the jitter (default `full`) and the random source; times in milliseconds
+ * @returns a {@link Backoff} returning `initialMs · factor^(retry − 1)` capped at `maxMs`,
+ *   randomised by the jitter (by default anywhere in [0, that delay])
  * @throws FoundationError 3204 for negative or non-finite numbers, `factor` < 1, or `maxMs` <
  *   `initialMs`.
  */
