@@ -522,6 +522,10 @@ class Breaker implements CircuitBreaker {
  * number of probes is let through (half-open), and their outcome closes it or opens it again.
  * `isolate()` holds it open by hand. No timer is used: time is checked when calls arrive.
  *
+ * @param options - the name, trip rule, open period (`openMs` or `openBackoff`), half-open
+ *   probes, what counts as a failure, slow-call threshold and clock; every field is optional,
+ *   with the defaults given on {@link CircuitBreakerOptions}
+ * @returns a new breaker, closed, usable as a policy in a pipeline
  * @throws FoundationError 3204 for invalid options.
  * @example
  * ```ts

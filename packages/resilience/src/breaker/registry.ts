@@ -93,7 +93,13 @@ class Registry implements BreakerRegistry {
   }
 }
 
-/** Creates a registry of named circuit breakers. */
+/**
+ * Creates a registry of named circuit breakers.
+ *
+ * @param options - `defaults` for every breaker it makes (a call's own options win) and
+ *   `maxBreakers`, the most breakers it holds (default 1 000)
+ * @returns a new, empty registry; breakers are made on first {@link BreakerRegistry.get}
+ */
 export function breakerRegistry(options: BreakerRegistryOptions = {}): BreakerRegistry {
   return new Registry(options);
 }
@@ -155,6 +161,14 @@ function breakerOptionsOf(o: Partial<CallWithBreakerOptions>): Omit<CircuitBreak
  * breaker named `service` (made on first use) and returns a Result — `ok(value)`, or
  * `err(error)` with 5101 `circuit_open` when refused, or the function's own error. Never
  * rejects.
+ *
+ * @param service - the breaker's name in the registry; calls with the same name share a breaker
+ * @param fn - the operation to run, given the execution context (signal and attempt)
+ * @param options - the breaker's options when it is made (first call only), the signal, the
+ *   registry (default {@link defaultBreakerRegistry}) and the seed's `failureThreshold` and
+ *   `recoveryTimeMs` shortcuts
+ * @returns a promise of `ok(value)` when `fn` succeeded, else `err(error)`: 5101
+ *   `circuit_open` when refused, 3204 for invalid options, or the function's own error
  *
  * @example
  * ```ts
