@@ -44,6 +44,7 @@ export const DevtoolsErrorCodes = defineErrorCodes({
  * so calling a stub fails loudly while the file still compiles.
  *
  * @param member - The member, such as `Greeter.greet`.
+ * @returns The error to throw (it is returned, not thrown), with `member` in its context.
  * @example
  * ```ts
  * greet(name: string): string {

@@ -106,6 +106,12 @@ function read(target: object, name: string): { present: boolean; value: unknown 
  * instance and on a class (whose prototype is checked; its instance properties are listed as
  * unchecked). Shapes only, not behaviour.
  *
+ * @param impl - The instance or class to check; anything else (such as `null`) has every
+ *   required member missing.
+ * @param contract - The members the implementation must have, with their kind, `typeof`, and
+ *   optionally arity and async-ness.
+ * @returns The contract's name, whether it is met, every problem found, and the class instance
+ *   properties that could not be checked.
  * @throws FoundationError 3204 (`invalid_input`) when `contract` is malformed, naming the path
  * (such as `contract.members[1].kind`) and the rule.
  * @example
@@ -193,6 +199,8 @@ export function checkCompliance(impl: unknown, contract: ContractDescriptor): Co
 /**
  * Like {@link checkCompliance}, but throws when there is any problem.
  *
+ * @param impl - The instance or class to check, as for {@link checkCompliance}.
+ * @param contract - The members the implementation must have.
  * @throws FoundationError 7102 (`devtools_contract_violation`) listing every problem in its
  * message and in `context.problems`; 3204 when `contract` is malformed.
  * @example

@@ -57,6 +57,12 @@ function checkParts(parts: FoundationSmokeParts): FoundationSmokeParts {
  * telemetry. Run it with {@link runSmokeTests}. The suite initializes `foundation` (a second
  * call is harmless) and leaves it running: shut it down when the report is in.
  *
+ * @param foundation - The application's foundation; it must have `initialize`, `status` and
+ *   `health`.
+ * @param parts - The config read, event round trip and telemetry checks the application hands
+ *   in; each one left out (all, by default) makes its test report as skipped.
+ * @returns The eight tests, in order: initialize, status, health, config read, event create and
+ *   round trip, id generation, error context, telemetry.
  * @throws FoundationError 3204 (`invalid_input`) when `foundation` lacks `initialize`,
  * `status` or `health`, or a part is not a function.
  * @example

@@ -81,6 +81,8 @@ export interface SmokeSkip {
  * Makes the marker a smoke test returns when it does not apply (a feature the application
  * lacks): the test is reported as skipped with the reason, never as passed.
  *
+ * @param reason - Why the test does not apply, shown as the result's `message`.
+ * @returns A frozen marker for the test's `run` to return (not throw).
  * @example
  * ```ts
  * { name: 'config read', run: () => (config ? config.get('port') : skipSmokeTest('no config')) }
@@ -212,6 +214,12 @@ function cancelled(name: string): FoundationError {
  * never throws: it is a line of the report, with its error as a FoundationError. Each result
  * is published on `foundation:devtools:smoke-result` ({ result }).
  *
+ * @param tests - The suite: named checks with unique names, each optionally with its own
+ *   time limit.
+ * @param options - The time limit per test (default 5 000 ms), a cancelling signal, whether to
+ *   run concurrently (default one after another) and the clock.
+ * @returns One result per test in the suite's order, the passed, failed and skipped counts,
+ *   `ok` when nothing failed, timed out or was cancelled, and the run's duration.
  * @throws FoundationError 3204 (`invalid_input`) when the suite or the options are malformed
  * (naming the path, such as `tests[2].run`), before any test runs.
  * @example

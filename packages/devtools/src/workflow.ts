@@ -96,6 +96,10 @@ function checkGroups(groups: unknown): readonly StepGroup[] {
 /**
  * The summary line of a workflow run: `N passed, M failed in <time>`.
  *
+ * @param report - The report {@link runWorkflow} returned; its counts and total duration are
+ *   used.
+ * @returns The line, without a trailing newline, the duration formatted by core's
+ *   `formatDuration`.
  * @example
  * ```ts
  * formatWorkflowSummary(report); // '12 passed, 0 failed in 1.20 s'
@@ -112,6 +116,11 @@ export function formatWorkflowSummary(report: WorkflowReport): string {
  * reported without stopping the others. Never throws for a failing step: a CLI sets its exit
  * code from `report.ok`.
  *
+ * @param groups - The titled groups of named steps, run in this order.
+ * @param options - Where the text goes (nowhere by default), whether to write one JSON report
+ *   at the end instead of lines, and the clock for durations.
+ * @returns Every step's outcome in order, the passed and failed counts, the total duration, the
+ *   clean-ups that failed, and `ok` when no step and no clean-up failed.
  * @throws FoundationError 3204 (`invalid_input`) when `groups` is malformed, naming the path
  * (such as `groups[0].steps[2].run`), before any step runs.
  * @example

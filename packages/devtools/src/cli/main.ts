@@ -235,6 +235,13 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 /**
  * Runs `foundation-dev` with `argv` (the arguments after the program name) and returns the exit
  * code: 0 on success, 1 when a check or a suggestion fails, 2 on bad input (nothing written).
+ *
+ * @param argv - The command and its options without `node` and the script, such as
+ *   `['generate', 'service', 'payments', '--dry-run']`.
+ * @param io - Where output and errors are written, the working directory that relative paths
+ *   resolve against, and whether colours and the spinner are shown.
+ * @returns The exit code, 0, 1 or 2; usage errors and failures are written to `io.stderr`,
+ *   never thrown.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode = 0;
