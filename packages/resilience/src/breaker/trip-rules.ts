@@ -39,6 +39,8 @@ export type TripRule = ConsecutiveRule | CountWindowRule | TimeWindowRule;
 /**
  * Trips after `failures` consecutive failures; any success starts the count again.
  *
+ * @param failures - how many failures in a row open the breaker, an integer >= 1
+ * @returns a frozen `consecutive` rule to pass as a breaker's `trip`
  * @throws FoundationError 3204 unless `failures` is an integer >= 1.
  */
 export function consecutive(failures: number): ConsecutiveRule {
@@ -49,6 +51,12 @@ export function consecutive(failures: number): ConsecutiveRule {
  * Trips when at least `failureRate` (0..1] of the last `size` calls failed, once at least
  * `minCalls` (default `size`) calls are in the window.
  *
+ * @param size - how many of the latest calls the window holds, an integer >= 1
+ * @param failureRate - the share of failed calls in the window that trips it, in (0, 1]
+ *   (0.5 is half)
+ * @param minCalls - the calls needed in the window before it can trip, 1 to `size`. Default
+ *   `size`
+ * @returns a frozen `count_window` rule to pass as a breaker's `trip`
  * @throws FoundationError 3204 for a size < 1, a rate outside (0, 1], or `minCalls` outside 1..size.
  */
 export function countWindow(size: number, failureRate: number, minCalls = size): CountWindowRule {
@@ -63,6 +71,12 @@ export function countWindow(size: number, failureRate: number, minCalls = size):
  * Trips when at least `failureRate` (0..1] of the calls in the last `windowMs` failed, once
  * at least `minCalls` (default 10) calls are in the window. The window slides in tenths.
  *
+ * @param windowMs - the window's length in milliseconds, > 0
+ * @param failureRate - the share of failed calls in the window that trips it, in (0, 1]
+ *   (0.5 is half)
+ * @param minCalls - the calls needed in the window before it can trip, an integer >= 1.
+ *   Default 10
+ * @returns a frozen `time_window` rule to pass as a breaker's `trip`
  * @throws FoundationError 3204 for a non-positive window, a rate outside (0, 1] or `minCalls` < 1.
  */
 export function timeWindow(windowMs: number, failureRate: number, minCalls = 10): TimeWindowRule {
