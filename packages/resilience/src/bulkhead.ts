@@ -182,6 +182,9 @@ class Bulkhead implements BulkheadPolicy {
  * finds the queue full, or waits longer than `queueTimeoutMs`, is refused with 5103
  * `bulkhead_full`; a waiting call whose signal aborts leaves the queue at once with 5105.
  *
+ * @param options - `concurrency` (required, an integer >= 1), `queue` (waiting calls allowed,
+ *   default 0), `queueTimeoutMs` (default no limit) and the clock
+ * @returns a new bulkhead policy with no call running; it also reports its current load
  * @throws FoundationError 3204 for invalid options.
  * @example
  * ```ts

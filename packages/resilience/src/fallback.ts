@@ -30,7 +30,15 @@ export interface FallbackOptions {
 
 const FALLBACK_OPTIONS: KnownOptions<FallbackOptions> = { when: true };
 
-/** The reason a fallback reports for `error`. */
+/**
+ * The reason a fallback reports for `error`.
+ *
+ * @param error - what the protected call failed with
+ * @returns `open` for 5101 circuit_open, `timeout` for 5104 timed_out or 4301 (a timeout
+ *   from outside this package), `rejected` for 5103 bulkhead_full, `throttled` for 5102
+ *   rate_limited, and `error` for anything else,
+ *   including values that are not FoundationErrors
+ */
 export function failureReason(error: unknown): FailureReason {
   if (!FoundationError.is(error)) return 'error';
   switch (error.code) {
@@ -90,13 +98,35 @@ class Fallback<F> implements Policy<F> {
  * const safe = pipeline(fallback(({ reason }) => ({ items: [], degraded: reason })), breaker);
  * const page = await safe.execute(() => catalog.list());
  * ```
+ *
+ * @param fn - called on each failure with the reason, the error and the call's signal; what it
+ *   returns (or resolves to) is served; if it throws, the call rejects with that error
+ * @param options - `when`, which errors the fallback replaces (default all but the caller's
+ *   own abort)
+ * @returns a new fallback policy, whose calls resolve to the call's value or to the default
  */
 export function fallback<F>(
   fn: (info: FallbackInfo) => F | PromiseLike<F>,
   options?: FallbackOptions,
 ): Policy<F>;
-/** Serves `value` when the protected call fails. */
+/**
+ * Serves `value` when the protected call fails.
+ *
+ * @param value - the default served on each failure, the same value every time
+ * @param options - `when`, which errors the fallback replaces (default all but the caller's
+ *   own abort)
+ * @returns a new fallback policy, whose calls resolve to the call's value or to `value`
+ */
 export function fallback<F>(value: F, options?: FallbackOptions): Policy<F>;
+/**
+ * Serves a default when the protected call fails (the implementation of both overloads).
+ *
+ * @param valueOrFn - a function producing the default from the {@link FallbackInfo}, or the
+ *   default value itself
+ * @param options - `when`, which errors the fallback replaces (default all but the caller's
+ *   own abort)
+ * @returns a new fallback policy
+ */
 export function fallback<F>(
   valueOrFn: ((info: FallbackInfo) => F | PromiseLike<F>) | F,
   options: FallbackOptions = {},

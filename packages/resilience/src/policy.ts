@@ -39,6 +39,9 @@ export async function settle<T>(promise: Promise<T>): Promise<Result<T, unknown>
  * Composes policies, outer to inner: `pipeline(retry, breaker, timeout)` retries calls that go
  * through the breaker, each attempt under its own timeout. The result is itself a policy.
  *
+ * @param policies - one or more policies, outermost first; each wraps all those after it
+ * @returns a new policy running calls through every policy in turn; its calls resolve to the
+ *   function's value or to what a policy (such as a fallback) serves instead
  * @throws FoundationError 3204 when given no policy or something that is not one.
  * @example
  * ```ts
