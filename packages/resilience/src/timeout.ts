@@ -241,6 +241,10 @@ class Timeout implements TimeoutPolicy {
  * is the timeout error) and the call rejects with 5104 `timed_out`; the caller's own abort
  * gives 5105 `aborted` instead, so the two are told apart.
  *
+ * @param ms - the time each call gets, in milliseconds, > 0
+ * @param options - the strategy, `cooperative` (default: wait for the function to stop) or
+ *   `aggressive` (reject at once), and the clock for deadlines
+ * @returns a new timeout policy, usable alone or in a pipeline
  * @throws FoundationError 3204 for a non-positive `ms` or an unknown strategy.
  * @example
  * ```ts

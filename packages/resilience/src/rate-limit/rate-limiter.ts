@@ -462,6 +462,10 @@ function adaptiveOf(options: AdaptiveOptions, rate: number): Adaptive {
  * the limiter's own bucket and refuses with 5102 `rate_limited` when there is none (or waits
  * up to `maxWaitMs`).
  *
+ * @param options - `rate` (required) tokens per `per` ms (default 1000), `burst` (default
+ *   `max(1, rate)`), `keyed` buckets, `adaptive` mode, the `store` (default in memory),
+ *   `maxWaitMs` for `execute` (default 0) and the clock
+ * @returns a new limiter whose buckets start full; also usable as a policy in a pipeline
  * @throws FoundationError 3204 for invalid options.
  * @example
  * ```ts

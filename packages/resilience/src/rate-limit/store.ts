@@ -209,6 +209,8 @@ function kthSmallest(values: Float64Array, k: number): number {
 /**
  * Creates the in-memory store rate limiters use by default.
  *
+ * @param options - `maxKeys`, the most buckets kept at once (default 10 000)
+ * @returns a new, empty store to pass as a limiter's `store`, kept in this process only
  * @throws FoundationError 3204 when `maxKeys` is not an integer >= 1.
  */
 export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}): RateLimitStore {

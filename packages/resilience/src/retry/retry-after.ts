@@ -6,6 +6,12 @@ import { FoundationError } from '@foundation/errors';
  * this package carry), a numeric `retryAfterMs` property, and an HTTP `Retry-After` header
  * (seconds or an HTTP date, compared with `wallNowMs`) on `error.headers` or
  * `error.response.headers` (a `Headers` or a plain object). Never throws.
+ *
+ * @param error - what the failed attempt threw or rejected with; anything
+ * @param wallNowMs - the current wall-clock time, in milliseconds since the epoch, to turn an
+ *   HTTP-date `Retry-After` into a delay
+ * @returns the hinted delay in milliseconds (finite, >= 0), or `undefined` when the error
+ *   carries no usable hint
  */
 export function retryAfterHintMs(error: unknown, wallNowMs: number): number | undefined {
   try {
@@ -42,7 +48,16 @@ function headerValue(headers: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** Parses a `Retry-After` value: delta-seconds or an HTTP date. */
+/**
+ * Parses a `Retry-After` value: delta-seconds or an HTTP date.
+ *
+ * @param value - the header's value, such as `'120'` or `'Wed, 21 Oct 2026 07:28:00 GMT'`;
+ *   surrounding whitespace is ignored
+ * @param wallNowMs - the current wall-clock time, in milliseconds since the epoch, that a date
+ *   is compared with
+ * @returns the delay in milliseconds (a date in the past gives 0), or `undefined` when the
+ *   value is neither form
+ */
 export function parseRetryAfter(value: string, wallNowMs: number): number | undefined {
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return validMs(Number(trimmed) * 1000);

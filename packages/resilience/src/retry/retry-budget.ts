@@ -56,6 +56,10 @@ class TokenRetryBudget implements RetryBudget {
 /**
  * Creates a retry budget to pass to several `retry` policies.
  *
+ * @param options - `maxTokens`, the most tokens held and the starting amount (default 10), and
+ *   `tokensPerSuccess`, what each success puts back (default 0.1)
+ * @returns a new, full budget; each retry takes one token and fails over to giving up when none
+ *   is left
  * @throws FoundationError 3204 for a non-positive or non-finite number.
  * @example
  * ```ts

@@ -207,6 +207,10 @@ class Retry implements RetryPolicy {
  * throws 5106 `retries_exhausted`. A sleep ends at once, with 5105 `aborted`, when the caller's
  * signal aborts.
  *
+ * @param options - `maxAttempts` (default 3), the `backoff` (default exponential, 100 ms
+ *   doubling, full jitter), which errors or results are retried, the `deadlineMs`, a shared
+ *   `budget`, `maxDelayMs` and the clock; every field is optional
+ * @returns a new retry policy, usable alone or in a pipeline
  * @throws FoundationError 3204 for invalid options.
  * @example
  * ```ts
