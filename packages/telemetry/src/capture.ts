@@ -37,6 +37,11 @@ export interface TelemetryCapture {
  * await createOrder(order);
  * expect(capture.events).toHaveLength(1);
  * ```
+ *
+ * @param eventNames - the exact event names to record
+ * @param options - `telemetry`, the instance to listen to (default the default instance)
+ * @returns a capture holding the events recorded so far, in order, until it is stopped or
+ *   disposed
  */
 export function captureTelemetry(
   eventNames: readonly EventName[],

@@ -17,6 +17,10 @@ export const MAX_EVENT_NAME_SEGMENTS = 16;
  * True when `name` is a valid event name: 1 to {@link MAX_EVENT_NAME_SEGMENTS} non-empty string
  * segments, none of them `__proto__`, `constructor` or `prototype`. Cheap enough to run on every
  * `execute`, so a bad name is refused even when nobody listens.
+ *
+ * @param name - anything, such as an event name received from a caller
+ * @returns `true` when `name` is a valid event name (then it is narrowed to an
+ *   {@link EventName}), `false` otherwise
  */
 export function isValidEventName(name: unknown): name is EventName {
   if (!Array.isArray(name)) return false;
