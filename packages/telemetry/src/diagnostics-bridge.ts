@@ -99,6 +99,10 @@ function countCreatedError(message: unknown, counter: Counter): void {
  * by the channel (`foundation:config:updated` → `['foundation', 'config', 'updated']`, the
  * message's fields as metadata) and a count in `foundation_diagnostics_messages_total{channel}`.
  * FoundationErrors created are also counted by code in `foundation_errors_created_total`.
+ *
+ * @param options - `telemetry`, where events and metrics go (default the default instance), and
+ *   `channels`, more `foundation:<package>:<event>` channel names to bridge besides the known ones
+ * @returns the running bridge, listing its channels; call `stop` (or dispose it) to unsubscribe
  */
 export function bridgeDiagnostics(options: DiagnosticsBridgeOptions = {}): DiagnosticsBridge {
   const telemetry = options.telemetry ?? defaultTelemetry;

@@ -42,6 +42,15 @@ function errorCode(error: unknown): string {
  * ```ts
  * const createOrder = instrument(async (order: Order) => db.insert(order), { name: 'orders.create' });
  * ```
+ *
+ * @param fn - the function to wrap, sync or async; it is not changed
+ * @param options - `name` (required, such as `orders.create`: the metrics' `function` label and
+ *   the span's event name split on dots), the `telemetry` instance (default the default one) and
+ *   extra `metadata` for every event
+ * @returns a wrapper with `fn`'s type, name and length that reports each call and returns or
+ *   throws what `fn` does
+ * @throws FoundationError `type_mismatch` when `fn` is not a function; `invalid_input` when
+ *   `options.name` is not a non-empty string.
  */
 export function instrument<F extends (...args: never[]) => unknown>(
   fn: F,
@@ -107,6 +116,10 @@ export function instrument<F extends (...args: never[]) => unknown>(
  *   async create(order: Order): Promise<Id> { ... }
  * }
  * ```
+ *
+ * @param options - as for {@link instrument}, but `name` is optional and defaults to the
+ *   method's name
+ * @returns a method decorator replacing the method with its {@link instrument}ed wrapper
  */
 export function instrumented(options: Partial<InstrumentOptions> = {}) {
   return function <This, Args extends unknown[], R>(

@@ -68,6 +68,10 @@ function checkRedactPaths(paths: unknown): string[] {
  * destination synchronously after every `fatal` line (when the destination can, as
  * `pino.destination` can), and the default destination is flushed synchronously at exit. Use `logger.child({ package: 'config' })` for a package's logger.
  *
+ * @param options - the lowest `level` written (default `info`), the `name` and `package` bound
+ *   on every line, the `redact` paths of secrets, the `destination` (default standard output)
+ *   and the clock for line timestamps; every field is optional
+ * @returns a new pino logger writing JSON lines
  * @throws FoundationError `invalid_input` for an unknown level or a malformed redact path.
  * @example
  * ```ts
