@@ -34,6 +34,9 @@ type ObservableInstrument = ReturnType<
  *   type is spelled out here, as the few methods the bridge calls, rather than imported: this
  *   package's declarations then never name `@opentelemetry/api`, so TypeScript users who do not
  *   install the optional peer still compile with `skipLibCheck: false`.
+ * @param options - `telemetry`, whose metrics to export (default the default instance), and
+ *   `meterName` (default `@foundation/telemetry`)
+ * @returns the running export; call `stop` (or dispose it) to detach it from the provider
  */
 export function bridgeToOpenTelemetry(
   meterProvider: {

@@ -14,7 +14,12 @@ export interface SpanInfo {
 /** @internal The storage that carries spans through async calls. */
 export const spanStorage = new AsyncLocalStorage<SpanInfo>();
 
-/** The innermost span of the current async flow, or undefined outside any span. */
+/**
+ * The innermost span of the current async flow, or undefined outside any span.
+ *
+ * @returns the span's id, its parent's id and its event name, or `undefined` when the code does
+ *   not run inside a span (`span`, `measureEvent` or an instrumented function)
+ */
 export function currentSpan(): SpanInfo | undefined {
   return spanStorage.getStore();
 }

@@ -8,7 +8,18 @@ export const DEFAULT_BUCKETS: readonly number[] = Object.freeze([
 /** The most buckets a histogram may have. */
 export const MAX_BUCKETS = 512;
 
-/** `count` buckets starting at `start`, `width` apart. */
+/**
+ * `count` buckets starting at `start`, `width` apart.
+ *
+ * @param start - the first bucket's upper bound, finite (in the histogram's unit, such as
+ *   seconds)
+ * @param width - the distance between consecutive bounds, finite and > 0
+ * @param count - how many bounds, an integer from 1 to {@link MAX_BUCKETS}
+ * @returns a new array of increasing bucket upper bounds (`start`, `start + width`, …); the
+ *   `+Inf` bucket is implicit
+ * @throws FoundationError `invalid_input` for a bad count, a non-finite start, or a width that
+ *   is not finite and > 0.
+ */
 export function linearBuckets(start: number, width: number, count: number): number[] {
   checkBucketCount(count);
   if (!Number.isFinite(start) || !Number.isFinite(width) || width <= 0) {
@@ -17,7 +28,17 @@ export function linearBuckets(start: number, width: number, count: number): numb
   return Array.from({ length: count }, (_, i) => start + i * width);
 }
 
-/** `count` buckets starting at `start`, each `factor` times the one before. */
+/**
+ * `count` buckets starting at `start`, each `factor` times the one before.
+ *
+ * @param start - the first bucket's upper bound, finite and > 0 (in the histogram's unit,
+ *   such as seconds)
+ * @param factor - what each bound is multiplied by to get the next, finite and > 1
+ * @param count - how many bounds, an integer from 1 to {@link MAX_BUCKETS}
+ * @returns a new array of increasing bucket upper bounds (`start`, `start · factor`, …); the
+ *   `+Inf` bucket is implicit
+ * @throws FoundationError `invalid_input` for a bad count, or a start or factor out of range.
+ */
 export function exponentialBuckets(start: number, factor: number, count: number): number[] {
   checkBucketCount(count);
   if (!Number.isFinite(start) || start <= 0 || !Number.isFinite(factor) || factor <= 1) {
@@ -71,6 +92,10 @@ export function checkBuckets(buckets: unknown, allowNegative: boolean): readonly
  *
  * @param bounds - bucket upper bounds, increasing; the last bucket (`+Inf`) is implicit.
  * @param counts - per-bucket (not cumulative) counts, `bounds.length + 1` of them.
+ * @param total - how many values were counted, the sum of `counts`; 0 gives `NaN`
+ * @param min - the smallest value counted, which narrows the first bucket holding the rank
+ * @param max - the largest value counted, which narrows the last one
+ * @param q - the quantile wanted, 0 < q <= 1 (0.5 is the median, 0.99 the 99th percentile)
  * @returns the estimate, or `NaN` when nothing was counted.
  */
 export function estimateQuantile(

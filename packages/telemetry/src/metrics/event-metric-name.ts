@@ -8,6 +8,11 @@ const NOT_ALLOWED = /[^a-zA-Z0-9_]/g;
  * a leading digit, and `suffix` appended unless already there (`['http', 'requests']` with
  * `_total` is `http_requests_total`). Different names can map to one metric
  * (`['a.b']` and `['a', 'b']`); they then share it.
+ *
+ * @param eventName - the event's name, such as `['http', 'requests']`
+ * @param suffix - appended unless the name already ends with it, such as `_total` for a
+ *   counter. Default `''`: nothing appended
+ * @returns a valid Prometheus metric name, such as `http_requests_total`
  */
 export function eventMetricName(eventName: EventName, suffix = ''): string {
   let name = eventName.join('_').replace(NOT_ALLOWED, '_');

@@ -48,6 +48,10 @@ function formatMetric(metric: MetricSnapshot, lines: string[]): void {
  * Writes metric snapshots in the Prometheus text exposition format (version 0.0.4): one
  * `# HELP` and `# TYPE` line per metric, then its samples; histograms as cumulative
  * `_bucket{le=...}` samples ending in `+Inf`, then `_sum` and `_count`. Ends with a newline.
+ *
+ * @param metrics - the snapshots to write, such as `getMetrics().metrics`, in the order given
+ * @returns the exposition text, served as `text/plain; version=0.0.4`; `''` when there is no
+ *   sample to write
  */
 export function toPrometheusText(metrics: readonly MetricSnapshot[]): string {
   const lines: string[] = [];
