@@ -261,8 +261,10 @@ export class Telemetry {
     if (typeof handler !== 'function') {
       throw inputError('type_mismatch', 'handler', 'a handler must be a function');
     }
-    checkOptions('options', options, ['onError']);
-    const onError = options.onError ?? 'detach';
+    // null is taken as "no options", as it always was.
+    const given = (options as AttachOptions | null) ?? undefined;
+    checkOptions('options', given, ['onError']);
+    const onError = given?.onError ?? 'detach';
     if (!POLICIES.includes(onError)) {
       throw inputError('invalid_input', 'options.onError', "onError must be 'detach' or 'keep'");
     }
