@@ -50,8 +50,8 @@ function formatMetric(metric: MetricSnapshot, lines: string[]): void {
  * `_bucket{le=...}` samples ending in `+Inf`, then `_sum` and `_count`. Ends with a newline.
  *
  * @param metrics - the snapshots to write, such as `getMetrics().metrics`, in the order given
- * @returns the exposition text, served as `text/plain; version=0.0.4`; `''` when there is no
- *   sample to write
+ * @returns the exposition text, served as `text/plain; version=0.0.4`; `''` when `metrics` is
+ *   empty
  */
 export function toPrometheusText(metrics: readonly MetricSnapshot[]): string {
   const lines: string[] = [];
