@@ -61,7 +61,8 @@ export function attachMany(
 }
 
 /**
- * {@inheritDoc Telemetry.detach}
+ * Detaches the handler attached to the default instance under `id`; returns whether there was
+ * one (see {@link Telemetry.detach}).
  *
  * @param id - the id the handler was attached under
  * @returns `true` when a handler was attached under `id` (it is now detached from every event),
@@ -72,7 +73,8 @@ export function detach(id: string): boolean {
 }
 
 /**
- * {@inheritDoc Telemetry.listHandlers}
+ * The default instance's handlers attached to events whose name starts with `prefix` (all of
+ * them by default; see {@link Telemetry.listHandlers}).
  *
  * @param prefix - the leading segments the event names must start with. Default `[]`: every
  *   handler
@@ -84,7 +86,10 @@ export function listHandlers(prefix?: EventName): HandlerInfo[] {
 }
 
 /**
- * {@inheritDoc Telemetry.span}
+ * Runs `fn` (sync or async) as a span of the default instance: emits `[...eventName, 'start']`,
+ * then `'stop'` with `durationNs`, or `'exception'` with `durationNs` and the error (which is
+ * rethrown). Metadata gains `spanId`, `parentSpanId` (the enclosing span, across `await`) and
+ * the correlation id of the current ErrorContext (see {@link Telemetry.span}).
  *
  * @param eventName - the span's base name; the events emitted add `start`, `stop` or
  *   `exception` to it
@@ -99,7 +104,7 @@ export function span<T>(eventName: EventName, metadata: Metadata, fn: () => T): 
 }
 
 /**
- * {@inheritDoc Telemetry.measureEvent}
+ * The seed's `measure_event`: {@link span} under its old name, on the default instance.
  *
  * @param eventName - the span's base name; the events emitted add `start`, `stop` or
  *   `exception` to it
