@@ -511,7 +511,16 @@ export class Telemetry {
   }
 }
 
-/** Creates an isolated telemetry instance (its own handlers and metrics), for tests or libraries. */
+/**
+ * Creates an isolated telemetry instance (its own handlers and metrics), for tests or libraries.
+ *
+ * @param options - the clock for spans and uptime (default `systemClock`), the logger handler
+ *   failures are reported to (default none) and `maxSeriesPerMetric`, the cap on label
+ *   combinations per metric (default 1000)
+ * @returns a new instance with no handler attached and an empty metrics registry
+ * @throws FoundationError `invalid_input` (3204) when `options` is not an object or has an
+ *   unknown field.
+ */
 export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
   return new Telemetry(options);
 }
