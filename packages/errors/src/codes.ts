@@ -209,7 +209,16 @@ const BUILTIN_SPECS = {
     'exponential_backoff',
     'External service error',
   ),
-  timeout: spec(4301, 'external', 'timeout', 'medium', 'fixed_delay', 'Operation timed out'),
+  // Backed off exponentially (1, 2, 4, 8 s up to 30 s), as the Elixir original does: a
+  // timed-out dependency is usually overloaded, and a fixed 1 s retry keeps it that way.
+  timeout: spec(
+    4301,
+    'external',
+    'timeout',
+    'medium',
+    'exponential_backoff',
+    'Operation timed out',
+  ),
   authentication_failed: spec(4401, 'external', 'auth', 'high', 'none', 'Authentication failed'),
 } satisfies Partial<Record<ErrorCodeName, ErrorCodeSpec>>;
 

@@ -34,7 +34,7 @@ const SEED_TABLE: readonly [number, string, string, string, string][] = [
   [3401, 'data_not_found', 'data', 'low', 'none'],
   [4101, 'network_error', 'external', 'medium', 'exponential_backoff'],
   [4201, 'external_service_error', 'external', 'medium', 'exponential_backoff'],
-  [4301, 'timeout', 'external', 'medium', 'fixed_delay'],
+  [4301, 'timeout', 'external', 'medium', 'exponential_backoff'],
   [4401, 'authentication_failed', 'external', 'high', 'none'],
 ];
 

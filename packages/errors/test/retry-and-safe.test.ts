@@ -16,7 +16,7 @@ import {
 
 describe('retryDelayMs', () => {
   const exponential = new FoundationError('service_unavailable');
-  const fixed = new FoundationError('timeout');
+  const fixed = new FoundationError('initialization_failed');
   const none = new FoundationError('config_not_found');
 
   it('follows min(1000 * 2^attempt, 30000) for exponential backoff', () => {
@@ -25,6 +25,13 @@ describe('retryDelayMs', () => {
     ]);
     expect(RETRY_BASE_DELAY_MS).toBe(1000);
     expect(RETRY_MAX_DELAY_MS).toBe(30_000);
+  });
+
+  it('backs a timeout off exponentially, 1, 2, 4, 8 s up to 30 s', () => {
+    const timedOut = new FoundationError('timeout');
+    expect([0, 1, 2, 3, 4, 5, 9].map((n) => retryDelayMs(timedOut, n))).toEqual([
+      1000, 2000, 4000, 8000, 16000, 30000, 30000,
+    ]);
   });
 
   it('treats negative, fractional, NaN and infinite attempts as the nearest valid one', () => {
