@@ -13,7 +13,9 @@ export function foundationVitest(overrides = {}) {
         include: ['test/**/*.test.ts'],
         typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] },
         pool: 'forks',
-        testTimeout: 20_000,
+        // Generous: CI runs every package's suite at once on two cores, and a property test or a
+        // child-process test may wait its turn for a core. Speed is checked by benchmarks, not here.
+        testTimeout: 60_000,
         restoreMocks: true,
         coverage: {
           provider: 'v8',
