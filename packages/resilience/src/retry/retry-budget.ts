@@ -58,8 +58,8 @@ class TokenRetryBudget implements RetryBudget {
  *
  * @param options - `maxTokens`, the most tokens held and the starting amount (default 10), and
  *   `tokensPerSuccess`, what each success puts back (default 0.1)
- * @returns a new, full budget; each retry takes one token and fails over to giving up when none
- *   is left
+ * @returns a new, full budget; each retry takes one token, and a retry policy gives up
+ *   instead of retrying when none is left
  * @throws FoundationError 3204 for a non-positive or non-finite number.
  * @example
  * ```ts
