@@ -12,7 +12,6 @@ export default tseslint.config(
       '**/node_modules/**',
       'docs/api/**',
       '**/.turbo/**',
-      '**/.tmp/**',
       '**/.devtools-step-*/**',
       '**/*.d.ts',
       'tooling/**/*.js',
