@@ -65,6 +65,7 @@ export const errorsSteps: StepGroup = {
           'network_error',
           'service_unavailable',
           'timeout',
+          'initialization_failed',
           'invalid_input',
         ];
         for (const code of codes) {
@@ -73,10 +74,11 @@ export const errorsSteps: StepGroup = {
           ctx.detail(`${code} (${error.retryStrategy}): attempts 0/1/2/5 → ${delays.join('/')} ms`);
         }
         const backoff = retryDelayMs(new FoundationError('network_error'), 5);
-        const fixed = retryDelayMs(new FoundationError('timeout'), 5);
+        const timedOut = retryDelayMs(new FoundationError('timeout'), 3);
+        const fixed = retryDelayMs(new FoundationError('initialization_failed'), 5);
         const never = retryDelayMs(new FoundationError('invalid_input'), 0);
-        if (backoff !== 30_000 || fixed !== 1_000 || never !== Infinity) {
-          throw new Error(`unexpected delays: ${backoff}, ${fixed}, ${never}`);
+        if (backoff !== 30_000 || timedOut !== 8_000 || fixed !== 1_000 || never !== Infinity) {
+          throw new Error(`unexpected delays: ${backoff}, ${timedOut}, ${fixed}, ${never}`);
         }
         return 'backoff doubles from 1 s and caps at 30 s; fixed delay 1 s; none never retries';
       },
