@@ -71,5 +71,7 @@ export function parseRequestTarget(target: unknown): RequestTarget {
   } catch {
     throw malformed('path must use valid percent-encoding of UTF-8');
   }
+  // An absolute target of another scheme (`a:`, `mailto:x`) has an opaque path, not a route.
+  if (!path.startsWith('/')) throw malformed('must be a path or an http(s) URL');
   return { url, path };
 }

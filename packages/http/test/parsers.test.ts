@@ -279,5 +279,6 @@ describe('normalizeMethod and parseRequestTarget', () => {
     expect(() => parseRequestTarget('/' + 'a'.repeat(20_000))).toThrow(/at most/);
     expect(() => parseRequestTarget('')).toThrow(/non-empty/);
     expect(() => parseRequestTarget('http://[::1')).toThrow(/valid URL/);
+    expect(() => parseRequestTarget('A:')).toThrow(/a path or an http\(s\) URL/);
   });
 });
