@@ -62,7 +62,6 @@ export {
 } from './breaker/registry.js';
 export {
   rateLimiter,
-  seedRateLimits,
   type AcquireOptions,
   type AdaptiveOptions,
   type RateDecision,

@@ -3,7 +3,8 @@ import { ManualClock } from '@foundation/core';
 import type { FoundationError } from '@foundation/errors';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { memoryRateLimitStore, rateLimiter, seedRateLimits } from '../src/index.js';
+import { elixirScopeRateLimits } from '../src/examples/index.js';
+import { memoryRateLimitStore, rateLimiter } from '../src/index.js';
 import { captureChannel, catchError, flush, rejection } from './helpers.js';
 
 /** Max cost admitted in any window, checked over every pair of admission times. */
@@ -103,10 +104,10 @@ describe('rateLimiter.check', () => {
     expect(messages).toEqual([{ event: 'limited', key: 'k', cost: 1, retryAfterMs: 1_000 }]);
   });
 
-  it('ships the seed limits as an example', () => {
+  it('ships the ElixirScope limits as an example, from the examples entry', () => {
     const clock = new ManualClock();
-    const api = rateLimiter({ ...seedRateLimits.api_calls, clock });
-    const files = rateLimiter({ ...seedRateLimits.file_operations, clock });
+    const api = rateLimiter({ ...elixirScopeRateLimits.api_calls, clock });
+    const files = rateLimiter({ ...elixirScopeRateLimits.file_operations, clock });
     let apiAllowed = 0;
     let fileAllowed = 0;
     for (let i = 0; i < 200; i++) {
@@ -115,7 +116,7 @@ describe('rateLimiter.check', () => {
     }
     expect(apiAllowed).toBe(100);
     expect(fileAllowed).toBe(10);
-    expect(seedRateLimits.db_queries).toEqual({ rate: 500, per: 60_000 });
+    expect(elixirScopeRateLimits.db_queries).toEqual({ rate: 500, per: 60_000 });
   });
 });
 

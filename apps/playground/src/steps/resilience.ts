@@ -8,8 +8,8 @@ import {
   pipeline,
   rateLimiter,
   retry,
-  seedRateLimits,
 } from '@foundation/resilience';
+import { elixirScopeRateLimits as seedRateLimits } from '@foundation/resilience/examples';
 import type { StepGroup } from './types.js';
 
 function codeOf(error: unknown): string {

@@ -116,19 +116,19 @@ export interface CallWithBreakerOptions {
   /** The registry to use. Default {@link defaultBreakerRegistry}. */
   readonly registry?: BreakerRegistry;
   /**
-   * The seed's name: failures in a row that open the service's breaker when it is made, the
+   * ElixirScope's name: failures in a row that open the service's breaker when it is made, the
    * same as `breaker: { trip: consecutive(failureThreshold) }`. Not with `breaker.trip`.
    */
   readonly failureThreshold?: number;
   /**
-   * The seed's name: how long the breaker stays open before probing, in ms, when it is made;
+   * ElixirScope's name: how long the breaker stays open before probing, in ms, when it is made;
    * the same as `breaker: { openMs: recoveryTimeMs }`. Not with `breaker.openMs` or
    * `breaker.openBackoff`.
    */
   readonly recoveryTimeMs?: number;
 }
 
-/** The breaker options a call gives, the seed's `failureThreshold` and `recoveryTimeMs` included. */
+/** The breaker options a call gives, ElixirScope's `failureThreshold` and `recoveryTimeMs` included. */
 function breakerOptionsOf(o: Partial<CallWithBreakerOptions>): Omit<CircuitBreakerOptions, 'name'> {
   const breaker = optionsObject('breaker', o.breaker, BREAKER_OPTIONS_BUT_NAME);
   if (o.failureThreshold === undefined && o.recoveryTimeMs === undefined) return breaker;
@@ -157,7 +157,7 @@ function breakerOptionsOf(o: Partial<CallWithBreakerOptions>): Omit<CircuitBreak
 }
 
 /**
- * The seed's `CircuitBreaker.call_with_breaker(service, fun, opts)`: runs `fn` through the
+ * ElixirScope's `CircuitBreaker.call_with_breaker(service, fun, opts)`: runs `fn` through the
  * breaker named `service` (made on first use) and returns a Result — `ok(value)`, or
  * `err(error)` with 5101 `circuit_open` when refused, or the function's own error. Never
  * rejects.
@@ -165,7 +165,7 @@ function breakerOptionsOf(o: Partial<CallWithBreakerOptions>): Omit<CircuitBreak
  * @param service - the breaker's name in the registry; calls with the same name share a breaker
  * @param fn - the operation to run, given the execution context (signal and attempt)
  * @param options - the breaker's options when it is made (first call only), the signal, the
- *   registry (default {@link defaultBreakerRegistry}) and the seed's `failureThreshold` and
+ *   registry (default {@link defaultBreakerRegistry}) and ElixirScope's `failureThreshold` and
  *   `recoveryTimeMs` shortcuts
  * @returns a promise of `ok(value)` when `fn` succeeded, else `err(error)`: 5101
  *   `circuit_open` when refused, 3204 for invalid options, or the function's own error

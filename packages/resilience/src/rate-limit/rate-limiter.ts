@@ -477,18 +477,3 @@ function adaptiveOf(options: AdaptiveOptions, rate: number): Adaptive {
 export function rateLimiter(options: RateLimiterOptions): RateLimiter {
   return new TokenBucketLimiter(options);
 }
-
-/**
- * The seed's (ElixirScope's) default limits, as an example of named limiters: API calls 100
- * per minute, database queries 500 per minute, file operations 10 per second.
- *
- * @example
- * ```ts
- * const apiCalls = rateLimiter(seedRateLimits.api_calls);
- * ```
- */
-export const seedRateLimits = Object.freeze({
-  api_calls: Object.freeze({ rate: 100, per: 60_000 }),
-  db_queries: Object.freeze({ rate: 500, per: 60_000 }),
-  file_operations: Object.freeze({ rate: 10, per: 1_000 }),
-});

@@ -192,7 +192,7 @@ function failureOf(result: CheckResult): string | undefined {
 }
 
 /**
- * Periodic health checks that heal what they find broken (the seed's `SelfHealing`), as a core
+ * Periodic health checks that heal what they find broken (ElixirScope's `SelfHealing`), as a core
  * `Service`. Each check runs once at `start()`, then every `intervalMs` (with jitter), bounded by
  * its timeout; after `failureThreshold` failures in a row it is unhealthy and its heal action
  * runs; after `successThreshold` successes it is healthy again. Every status change is an event.
