@@ -8,7 +8,7 @@ import { createPlaygroundService } from './service.js';
 
 const total = Number(process.argv[2] ?? 20_000);
 const concurrency = Number(process.argv[3] ?? 32);
-const paths = ['/health', '/config/ai.planning.samplingRate', '/status', '/events/recent?n=5'];
+const paths = ['/healthz', '/config/ai.planning.samplingRate', '/status', '/events/recent?n=5'];
 
 const service = createPlaygroundService({ ratePerSecond: 1e9, burst: 1e9 });
 const { port } = await service.listen(0);

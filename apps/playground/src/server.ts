@@ -1,7 +1,7 @@
 /**
  * Starts the playground HTTP service: `PORT=3000 node dist/server.js`. On SIGTERM or SIGINT it
- * drains (readiness flips, in-flight requests finish, up to `DRAIN_MS`, 10 s by default), then
- * stops the foundation and exits; a second signal exits at once.
+ * drains (`/readyz` flips to 503, in-flight requests finish, up to `DRAIN_MS`, 10 s by
+ * default), then stops the foundation and exits; a second signal exits at once.
  */
 import { handleShutdownSignals } from '@foundation/core';
 import { createPlaygroundService, shutdownSteps } from './service.js';
@@ -13,7 +13,7 @@ const address = await service.listen(
 );
 process.stdout.write(
   `Foundation playground service on http://${address.address}:${address.port}\n` +
-    'routes: /ready /health /status /metrics /config /config/<path> /events/recent\n',
+    'routes: /livez /readyz /healthz /metrics /status /config /config/<path> /events/recent\n',
 );
 handleShutdownSignals({
   steps: shutdownSteps(service),

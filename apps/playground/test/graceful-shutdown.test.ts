@@ -104,15 +104,15 @@ describe('graceful shutdown of the playground service', () => {
     expect(service.foundation.status().state).toBe('stopped');
   });
 
-  it('answers /ready with 200 while serving and refuses new connections once draining', async () => {
+  it('answers /readyz with 200 while serving and refuses new connections once draining', async () => {
     service = createPlaygroundService();
     const { port } = await service.listen(0);
-    const ready = await fetch(`http://127.0.0.1:${port}/ready`);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ ready: true });
+    expect(await ready.json()).toEqual({ status: 'ready' });
     await service.drain();
     expect(service.ready).toBe(false);
-    await expect(fetch(`http://127.0.0.1:${port}/ready`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${port}/readyz`)).rejects.toThrow();
   });
 
   it('closes connections still open when the drain deadline aborts', async () => {

@@ -82,8 +82,12 @@ export type RequestHandler = (
 
 /** Options of {@link HttpFoundation.handler}. */
 export interface HandlerOptions {
-  /** The `http.route` of every request this handler serves, unless the handler sets one. */
-  readonly route?: string;
+  /**
+   * The `http.route` of the requests this handler serves, unless the handler sets one: a fixed
+   * template, or a function from the parsed target to the template (`undefined` when no route
+   * matches). A function is asked before the rate limit, so refused requests carry their route.
+   */
+  readonly route?: string | ((target: RequestTarget) => string | undefined);
 }
 
 /** Something {@link HttpFoundation.drain} can close: node:http's `Server`. */
@@ -105,6 +109,11 @@ export interface DrainOptions {
    * load balancers see `/readyz` fail first. Default 0.
    */
   readonly readinessDelayMs?: number;
+  /**
+   * An outer deadline (a shutdown manager's): when it aborts, the connections still open are
+   * closed at once, as at `timeoutMs`.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What a drain did. */
@@ -483,15 +492,17 @@ class HttpFoundationImpl implements HttpFoundation {
     options: HandlerOptions = {},
   ): (request: IncomingMessage, response: ServerResponse) => void {
     if (typeof fn !== 'function') throw invalidOption('fn', 'must be a function', fn);
-    if (options.route !== undefined && typeof options.route !== 'string') {
-      throw invalidOption('options.route', 'must be a string', options.route);
+    const { route } = options;
+    if (route !== undefined && typeof route !== 'string' && typeof route !== 'function') {
+      throw invalidOption('options.route', 'must be a string or a function', route);
     }
-    const route = options.route ?? '';
+    const fixed = typeof route === 'string' ? route : '';
+    const routeOf = typeof route === 'function' ? route : undefined;
     return (request, response) => {
       const scope = this.begin(request, response);
-      scope.route = route;
+      scope.route = fixed;
       scope.run(() => {
-        this.#serve(fn, scope, request, response);
+        this.#serve(fn, scope, request, response, routeOf);
       });
     };
   }
@@ -502,8 +513,9 @@ class HttpFoundationImpl implements HttpFoundation {
     scope: RequestScope,
     request: IncomingMessage,
     response: ServerResponse,
+    routeOf: ((target: RequestTarget) => string | undefined) | undefined,
   ): void {
-    const target = this.admit(request, response);
+    const target = this.#admit(request, response, routeOf);
     if (target === undefined) return;
     let result: unknown;
     try {
@@ -534,6 +546,14 @@ class HttpFoundationImpl implements HttpFoundation {
   }
 
   admit(request: IncomingMessage, response: ServerResponse): RequestTarget | undefined {
+    return this.#admit(request, response, undefined);
+  }
+
+  #admit(
+    request: IncomingMessage,
+    response: ServerResponse,
+    routeOf: ((target: RequestTarget) => string | undefined) | undefined,
+  ): RequestTarget | undefined {
     const scope = this.scope(request);
     const correlationId = scope?.correlationId;
     let target: RequestTarget;
@@ -557,6 +577,7 @@ class HttpFoundationImpl implements HttpFoundation {
       );
       return undefined;
     }
+    if (routeOf !== undefined && scope) scope.route = routeOf(target) ?? '';
     const limit = this.#rateLimit?.check(request);
     if (limit) {
       for (const [name, value] of Object.entries(limit.headers)) response.setHeader(name, value);
@@ -618,7 +639,11 @@ class HttpFoundationImpl implements HttpFoundation {
     }
     const timeoutMs = nonNegativeMs('options.timeoutMs', options.timeoutMs, 10_000);
     const readinessDelayMs = nonNegativeMs('options.readinessDelayMs', options.readinessDelayMs, 0);
-    this.#drain = this.#runDrain(server, timeoutMs, readinessDelayMs);
+    const { signal } = options;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      throw invalidOption('options.signal', 'must be an AbortSignal', signal);
+    }
+    this.#drain = this.#runDrain(server, timeoutMs, readinessDelayMs, signal);
     return this.#drain;
   }
 
@@ -626,16 +651,51 @@ class HttpFoundationImpl implements HttpFoundation {
     server: DrainableServer,
     timeoutMs: number,
     readinessDelayMs: number,
+    signal: AbortSignal | undefined,
   ): Promise<DrainReport> {
     const clock = this.#clock;
     const startMs = clock.nowMs();
     const inFlightAtStart = this.#active.size;
     this.#draining = true;
     this.#publishDrain('started');
+    let aborted: { abandoned: number } | undefined;
+    const abort = (): void => {
+      aborted ??= { abandoned: this.#active.size };
+      this.#publishDrain('forced');
+      server.closeAllConnections();
+    };
+    if (signal?.aborted) abort();
+    else signal?.addEventListener('abort', abort, { once: true });
+    try {
+      const report = await this.#drainSteps(server, timeoutMs, readinessDelayMs, signal);
+      if (aborted === undefined) return { ...report, durationMs: clock.nowMs() - startMs };
+      return {
+        inFlightAtStart,
+        abandoned: Math.max(report.abandoned, aborted.abandoned),
+        timedOut: true,
+        durationMs: clock.nowMs() - startMs,
+      };
+    } finally {
+      signal?.removeEventListener('abort', abort);
+    }
+  }
+
+  async #drainSteps(
+    server: DrainableServer,
+    timeoutMs: number,
+    readinessDelayMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<DrainReport> {
+    const clock = this.#clock;
+    const startMs = clock.nowMs();
+    const inFlightAtStart = this.#active.size;
     for (const response of this.#active) {
       if (!response.headersSent) response.setHeader('connection', 'close');
     }
-    if (readinessDelayMs > 0) await clock.sleep(readinessDelayMs);
+    if (readinessDelayMs > 0 && signal?.aborted !== true) {
+      // An outer deadline cuts the readiness delay short too.
+      await clock.sleep(readinessDelayMs, signal).catch(() => undefined);
+    }
     const closed = new Promise<void>((resolve) => {
       server.close(() => {
         resolve();

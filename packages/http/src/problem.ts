@@ -56,36 +56,36 @@ export interface ProblemOptions {
   readonly typeBase?: string;
 }
 
-// Codes whose meaning is an HTTP status; anything else is 500.
-const STATUS_BY_CODE: ReadonlyMap<number, number> = new Map([
-  [1101, 400], // invalid_config_structure
-  [1102, 400], // missing_required_field
-  [1201, 400], // invalid_config_value
-  [1202, 400], // constraint_violation
-  [1203, 400], // range_error
-  [1301, 404], // config_not_found
-  [1401, 403], // config_update_forbidden
-  [2003, 413], // data_too_large (events)
-  [2102, 503], // service_unavailable
-  [2201, 503], // resource_exhausted
-  [2301, 502], // dependency_failed
-  [3102, 400], // deserialization_failed
-  [3201, 400], // type_mismatch
-  [3202, 400], // format_error
-  [3203, 400], // validation_failed
-  [3204, 400], // invalid_input
-  [3401, 404], // data_not_found
-  [4101, 502], // network_error
-  [4201, 502], // external_service_error
-  [4301, 504], // timeout
-  [4401, 401], // authentication_failed
-  [5101, 503], // circuit_open
-  [5102, 429], // rate_limited
-  [5103, 503], // bulkhead_full
-  [5104, 504], // timed_out
-  [7501, 400], // http_malformed_request
-  [7502, 405], // http_method_not_allowed
-  [7503, 404], // http_route_not_found
+// Codes whose meaning is an HTTP status, by name; anything else is 500.
+const STATUS_BY_NAME: ReadonlyMap<string, number> = new Map([
+  ['invalid_config_structure', 400],
+  ['missing_required_field', 400],
+  ['invalid_config_value', 400],
+  ['constraint_violation', 400],
+  ['range_error', 400],
+  ['config_not_found', 404],
+  ['config_update_forbidden', 403],
+  ['data_too_large', 413],
+  ['service_unavailable', 503],
+  ['resource_exhausted', 503],
+  ['dependency_failed', 502],
+  ['deserialization_failed', 400],
+  ['type_mismatch', 400],
+  ['format_error', 400],
+  ['validation_failed', 400],
+  ['invalid_input', 400],
+  ['data_not_found', 404],
+  ['network_error', 502],
+  ['external_service_error', 502],
+  ['timeout', 504],
+  ['authentication_failed', 401],
+  ['circuit_open', 503],
+  ['rate_limited', 429],
+  ['bulkhead_full', 503],
+  ['timed_out', 504],
+  ['http_malformed_request', 400],
+  ['http_method_not_allowed', 405],
+  ['http_route_not_found', 404],
 ]);
 
 /**
@@ -94,11 +94,11 @@ const STATUS_BY_CODE: ReadonlyMap<number, number> = new Map([
  * allowed 405, `data_too_large` 413, `rate_limited` 429, external failures 502, unavailable,
  * open breakers and full bulkheads 503, timeouts 504; every other code 500.
  *
- * @param error - the error whose numeric `code` picks the status
+ * @param error - the error whose code name (`codeName`) picks the status
  * @returns the HTTP status code, 400 to 504; 500 for a code with no HTTP meaning
  */
 export function statusForError(error: FoundationError): number {
-  return STATUS_BY_CODE.get(error.code) ?? 500;
+  return STATUS_BY_NAME.get(error.codeName) ?? 500;
 }
 
 /** A framework's own client error (body parsers, routers) says its status this way. */

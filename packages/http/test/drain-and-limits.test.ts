@@ -142,6 +142,46 @@ describe('graceful drain', () => {
     never.resolve();
   });
 
+  it('closes what is still in flight when the outer deadline signal aborts', async () => {
+    const never = deferred();
+    const arrived = arrivals(1);
+    const { http, server, base } = await serve(async (_request, response) => {
+      arrived.arrived();
+      await never.promise;
+      response.end('too late');
+    });
+    const stuck = send(base, '/stuck').then(
+      () => 'answered',
+      () => 'cut',
+    );
+    await arrived.all;
+    const deadline = new AbortController();
+    const drained = http.drain(server, { timeoutMs: 60_000, signal: deadline.signal });
+    expect(http.draining).toBe(true);
+    deadline.abort();
+    const report = await drained;
+    expect(report).toMatchObject({ inFlightAtStart: 1, abandoned: 1, timedOut: true });
+    expect(await stuck).toBe('cut');
+    expect(server.listening).toBe(false);
+    never.resolve();
+  });
+
+  it('skips the readiness delay when the deadline has already passed', async () => {
+    const clock = new ManualClock();
+    const { http, server } = await serve((_request, response) => response.end(), { clock });
+    // The ManualClock never advances here: only the aborted signal can end the delay.
+    const report = await http.drain(server, {
+      readinessDelayMs: 5_000,
+      signal: AbortSignal.abort(),
+    });
+    expect(report).toMatchObject({ inFlightAtStart: 0, abandoned: 0, timedOut: true });
+    expect(() =>
+      createHttpFoundation({ telemetry: createTelemetry() }).drain(server, {
+        signal: 'x' as never,
+      }),
+    ).toThrow(/options.signal/);
+  });
+
   it('drains an idle server at once and refuses bad arguments', async () => {
     const { http, server } = await serve((_request, response) => response.end());
     expect(() => http.drain({} as never)).toThrow(FoundationError);
@@ -195,6 +235,31 @@ describe('rate limit', () => {
     expect(a.status).toBe(429);
     expect(a.headers['ratelimit-policy']).toBe('"default";q=0;w=1');
     expect(a.headers['retry-after']).toBeUndefined();
+  });
+
+  it('labels a refused request with the route the handler option resolves', async () => {
+    const telemetry = createTelemetry();
+    const http = createHttpFoundation({
+      telemetry,
+      rateLimit: { rate: 1, per: 60_000, burst: 1 },
+    });
+    const server = createServer(
+      http.handler((_request, response) => response.end('ok'), {
+        route: (target) => (target.path.startsWith('/users/') ? '/users/:id' : undefined),
+      }),
+    );
+    servers.push(server);
+    const base = await listen(server);
+    expect((await send(base, '/users/1')).status).toBe(200);
+    expect((await send(base, '/users/2')).status).toBe(429);
+    await new Promise((resolve) => setImmediate(resolve));
+    const text = telemetry.metrics.toPrometheus();
+    for (const status of [200, 429]) {
+      expect(text).toContain(
+        'http_server_request_duration_seconds_count{http_route="/users/:id",' +
+          `http_request_method="GET",http_response_status_code="${status}"} 1`,
+      );
+    }
   });
 
   it('keeps separate buckets for separate clients', async () => {
