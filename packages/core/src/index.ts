@@ -1,7 +1,8 @@
 /**
  * `@foundation/core`: the shared ground every Foundation package stands on — ids, the injected
  * clock, measurement and formatting, `Result`, the shared service interfaces with runtime
- * descriptors, and the lifecycle that starts and stops services together.
+ * descriptors, the one service lifecycle (`ServiceLifecycle`) every stateful service uses, and
+ * `createFoundation`, which starts and stops services together.
  *
  * @packageDocumentation
  */
@@ -55,13 +56,20 @@ export {
   type FoundationHealth,
   type FoundationOptions,
   type FoundationStatus,
-  type LifecycleState,
   type ServiceStatus,
   type ShutdownReport,
 } from './lifecycle.js';
+export { ServiceLifecycle, type LifecycleHooks, type LifecycleState } from './service-lifecycle.js';
+export {
+  stopInReverse,
+  stopWithin,
+  type ReverseStopReport,
+  type StopOutcome,
+} from './stop-in-reverse.js';
+export { HEALTH_SEVERITY, worstHealth } from './health.js';
 export { LifecycleError } from './lifecycle-error.js';
 export { InvalidInputError } from './invalid-input-error.js';
-export { TIMED_OUT, within } from './within.js';
+export { TIMED_OUT, within, type WithinOptions } from './within.js';
 export { processWide } from './process-wide.js';
 export {
   handleShutdownSignals,

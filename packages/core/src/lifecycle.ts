@@ -1,11 +1,11 @@
 import { systemClock, type Clock } from './clock.js';
+import { HEALTH_SEVERITY, worstHealth } from './health.js';
 import type { HealthReport, HealthStatus, Service } from './interfaces.js';
 import { checkConformance, ServiceDescriptor } from './interfaces.js';
 import { LifecycleError } from './lifecycle-error.js';
+import { ServiceLifecycle, type LifecycleState } from './service-lifecycle.js';
+import { stopInReverse, stopWithin, type StopOutcome } from './stop-in-reverse.js';
 import { TIMED_OUT, within } from './within.js';
-
-/** Where a service (or the whole foundation) is in its lifecycle. */
-export type LifecycleState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
 
 /** A summary of an error, safe to print and serialize. */
 export interface ErrorSummary {
@@ -114,14 +114,9 @@ interface Entry {
   abandoned: Promise<'stopped' | 'gave-up'> | undefined;
 }
 
-/** A {@link ShutdownReport} being written. */
-interface ReportDraft {
-  stopped: string[];
-  failed: ShutdownReport['failed'][number][];
-  timedOut: string[];
-}
+type FailedStop = ShutdownReport['failed'][number];
 
-const SEVERITY: Record<HealthStatus, number> = { healthy: 0, degraded: 1, unhealthy: 2 };
+const EMPTY_REPORT: ShutdownReport = Object.freeze({ stopped: [], failed: [], timedOut: [] });
 
 function summarize(error: unknown): ErrorSummary {
   if (error instanceof Error) return { name: error.name, message: error.message };
@@ -134,7 +129,7 @@ function isHealthReport(value: unknown): value is HealthReport {
     typeof value === 'object' &&
     value !== null &&
     typeof (value as { status?: unknown }).status === 'string' &&
-    Object.hasOwn(SEVERITY, (value as { status: string }).status)
+    Object.hasOwn(HEALTH_SEVERITY, (value as { status: string }).status)
   );
 }
 
@@ -212,38 +207,36 @@ export function createFoundation(options: FoundationOptions): Foundation {
     lastError: undefined,
     abandoned: undefined,
   }));
-  let state: LifecycleState = 'idle';
   let readyAtMs = 0;
+  let lastReport: ShutdownReport = EMPTY_REPORT;
+  // One-shot: the first initialize() and shutdown() are the only ones (later calls share them).
   let starting: Promise<void> | undefined;
   let stopping: Promise<ShutdownReport> | undefined;
 
-  async function stopEntries(list: readonly Entry[]): Promise<ReportDraft> {
-    const report = {
-      stopped: [] as string[],
-      failed: [] as ShutdownReport['failed'][number][],
-      timedOut: [] as string[],
-    };
-    for (const entry of [...list].reverse()) {
-      if (entry.state !== 'running' && entry.state !== 'starting') continue;
-      const { name } = entry.service;
-      entry.state = 'stopping';
-      try {
-        const outcome = await within(() => entry.service.stop(), stopTimeoutMs, clock);
-        if (outcome === TIMED_OUT) {
-          entry.state = 'failed';
-          entry.lastError = { name: 'StopTimeout', message: `stop exceeded ${stopTimeoutMs} ms` };
-          report.timedOut.push(name);
-        } else {
-          entry.state = 'stopped';
-          report.stopped.push(name);
-        }
-      } catch (error) {
-        entry.state = 'failed';
-        entry.lastError = summarize(error);
-        report.failed.push({ name, error: entry.lastError });
-      }
+  /** Stops one entry within `stopTimeoutMs`, if it is starting or running. */
+  async function stopEntry(entry: Entry): Promise<StopOutcome | undefined> {
+    if (entry.state !== 'running' && entry.state !== 'starting') return undefined;
+    entry.state = 'stopping';
+    const outcome = await stopWithin(() => entry.service.stop(), stopTimeoutMs, clock);
+    entry.state = outcome.kind === 'stopped' ? 'stopped' : 'failed';
+    if (outcome.kind === 'timed_out') {
+      entry.lastError = { name: 'StopTimeout', message: `stop exceeded ${stopTimeoutMs} ms` };
+    } else if (outcome.kind === 'failed') {
+      entry.lastError = summarize(outcome.error);
     }
-    return report;
+    return outcome;
+  }
+
+  async function stopEntries(list: readonly Entry[]): Promise<ShutdownReport> {
+    const report = await stopInReverse(list, stopEntry);
+    return {
+      stopped: report.stopped.map((entry) => entry.service.name),
+      failed: report.failed.map(({ item }) => ({
+        name: item.service.name,
+        error: item.lastError!,
+      })),
+      timedOut: report.timedOut.map((entry) => entry.service.name),
+    };
   }
 
   /**
@@ -269,63 +262,75 @@ export function createFoundation(options: FoundationOptions): Foundation {
   }
 
   /** Waits (up to `stopTimeoutMs` each) for abandoned starts, adding them to the report. */
-  async function settleAbandoned(report: ReportDraft): Promise<void> {
+  async function settleAbandoned(report: ShutdownReport): Promise<ShutdownReport> {
+    const stopped = [...report.stopped];
+    const failed: FailedStop[] = [...report.failed];
+    const timedOut = [...report.timedOut];
     for (const entry of [...entries].reverse()) {
       if (!entry.abandoned) continue;
       const { name } = entry.service;
       try {
         const outcome = await within(() => entry.abandoned, stopTimeoutMs, clock);
-        if (outcome === TIMED_OUT) report.timedOut.push(name);
-        else if (outcome === 'stopped') report.stopped.push(name);
+        if (outcome === TIMED_OUT) timedOut.push(name);
+        else if (outcome === 'stopped') stopped.push(name);
       } catch (error) {
-        report.failed.push({ name, error: summarize(error) });
+        failed.push({ name, error: summarize(error) });
       }
+    }
+    return { stopped, failed, timedOut };
+  }
+
+  /** Starts one entry within `startTimeoutMs`; a start that outlasts it is abandoned. */
+  async function startEntry(entry: Entry, run: AbortSignal): Promise<void> {
+    const { name } = entry.service;
+    run.throwIfAborted();
+    // Its own signal, so an abandoned start can be aborted without aborting the run.
+    const controller = new AbortController();
+    const forward = (): void => {
+      controller.abort(run.reason);
+    };
+    run.addEventListener('abort', forward, { once: true });
+    try {
+      const launching = Promise.resolve().then(() => entry.service.start(controller.signal));
+      const outcome = await within(() => launching, startTimeoutMs, clock);
+      if (outcome === TIMED_OUT) {
+        controller.abort(new Error(`start of '${name}' exceeded ${startTimeoutMs} ms`));
+        entry.abandoned = stopWhenStarted(entry, launching);
+        throw new Error(`start exceeded ${startTimeoutMs} ms`);
+      }
+    } finally {
+      run.removeEventListener('abort', forward);
     }
   }
 
-  async function start(signal: AbortSignal | undefined): Promise<void> {
-    state = 'starting';
-    const controller = new AbortController();
-    const forward = (): void => {
-      controller.abort(signal?.reason);
-    };
-    signal?.addEventListener('abort', forward, { once: true });
-    try {
+  const lifecycle = new ServiceLifecycle('foundation', {
+    async start(run) {
       for (const entry of entries) {
         const { name } = entry.service;
         entry.state = 'starting';
         try {
-          signal?.throwIfAborted();
-          const launching = Promise.resolve().then(() => entry.service.start(controller.signal));
-          const outcome = await within(() => launching, startTimeoutMs, clock);
-          if (outcome === TIMED_OUT) {
-            controller.abort(new Error(`start of '${name}' exceeded ${startTimeoutMs} ms`));
-            entry.abandoned = stopWhenStarted(entry, launching);
-            throw new Error(`start exceeded ${startTimeoutMs} ms`);
-          }
+          await startEntry(entry, run);
         } catch (error) {
           entry.lastError = summarize(error);
           await stopEntries(entries.filter((e) => e !== entry));
           entry.state = 'failed';
-          state = 'failed';
           throw new LifecycleError(
             2101,
             `service '${name}' failed to start: ${entry.lastError.message}`,
-            {
-              service: name,
-              cause: error,
-            },
+            { service: name, cause: error },
           );
         }
         entry.state = 'running';
         entry.startedAtMs = clock.nowMs();
       }
-      state = 'running';
       readyAtMs = clock.nowMs();
-    } finally {
-      signal?.removeEventListener('abort', forward);
-    }
-  }
+    },
+    async stop() {
+      // A start abandoned at its deadline may still be running: stopping is not done until it
+      // has settled (and been stopped, if it started late).
+      lastReport = await settleAbandoned(await stopEntries(entries));
+    },
+  });
 
   async function serviceHealth(entry: Entry): Promise<HealthReport> {
     if (entry.state !== 'running') {
@@ -364,11 +369,18 @@ export function createFoundation(options: FoundationOptions): Foundation {
   const foundation: Foundation = {
     initialize(signal) {
       if (stopping) return Promise.reject(new LifecycleError(2101, 'foundation was shut down'));
-      starting ??= start(signal);
+      starting ??= lifecycle.start(signal).catch((error: unknown) => {
+        if (error instanceof LifecycleError) throw error;
+        // The caller's signal aborted before (or just as) the services started.
+        throw new LifecycleError(2101, `initialize aborted: ${summarize(error).message}`, {
+          cause: error,
+        });
+      });
       return starting;
     },
     status() {
       const now = clock.nowMs();
+      const { state } = lifecycle;
       return {
         state,
         uptimeMs: state === 'running' ? now - readyAtMs : 0,
@@ -383,26 +395,18 @@ export function createFoundation(options: FoundationOptions): Foundation {
     },
     async health() {
       const reports = await Promise.all(entries.map(serviceHealth));
-      let overall: HealthStatus = 'healthy';
-      for (const report of reports) {
-        if (SEVERITY[report.status] > SEVERITY[overall]) overall = report.status;
-      }
       // fromEntries defines own properties, so a service named `__proto__` stays a plain key.
       const services = Object.fromEntries(
         reports.map((report, index) => [entries[index]!.service.name, report]),
       );
-      return { status: overall, services };
+      return { status: worstHealth(reports.map((report) => report.status)), services };
     },
     shutdown() {
       stopping ??= (async () => {
+        // An initialize() in progress settles first (pass it a signal to cancel it).
         await starting?.catch(() => undefined);
-        state = 'stopping';
-        const report = await stopEntries(entries);
-        // A start abandoned at its deadline may still be running: stopping is not done until
-        // it has settled (and been stopped, if it started late).
-        await settleAbandoned(report);
-        state = 'stopped';
-        return report;
+        await lifecycle.stop();
+        return lastReport;
       })();
       return stopping;
     },

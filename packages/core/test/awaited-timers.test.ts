@@ -75,4 +75,12 @@ core.systemClock.setTimeout(() => console.log('late'), 60_000);
 console.log('done');`);
     expect({ code, stdout }).toEqual({ code: 0, stdout: 'done\n' });
   });
+
+  it('a background within() never holds the process open', async () => {
+    const { code, stdout } = await run(`
+void core.within(() => new Promise(() => {}), 60_000, core.systemClock, { background: true })
+  .then(() => console.log('late'));
+console.log('done');`);
+    expect({ code, stdout }).toEqual({ code: 0, stdout: 'done\n' });
+  });
 });
