@@ -20,33 +20,41 @@ class NoopReader extends MetricReader {
   }
 }
 
-// Event names and measurements declared once as frozen constants, as the README recommends; the
-// unfrozen copies show the cost of passing a plain array (compared segment by segment) and a
-// plain measurements object (checked on every call).
+// Event names as users write them: a frozen constant (the cheapest case, as the README
+// suggests), a plain array kept in a constant (the common case), and a fresh literal at the call
+// site. Measurements likewise: a frozen constant, or a fresh object per call ({ durationNs }).
 const NAME: EventName = Object.freeze(['foundation', 'config', 'updated']);
-const UNFROZEN_NAME: EventName = [...NAME];
+const PLAIN_NAME: EventName = ['foundation', 'config', 'updated'];
 const MEASUREMENTS = Object.freeze({ count: 1 });
-const UNFROZEN_MEASUREMENTS = { count: 1 };
+const PLAIN_MEASUREMENTS = { count: 1 };
 const METADATA = { path: 'a.b' };
 let sink = 0;
+let tick = 0;
+// A fresh count per call that stays a small integer (a counter growing past 2^30 turns into a
+// heap number and makes V8 recompile the cases halfway through).
+const nextCount = (): number => (tick = (tick + 1) & 1023);
 
-// Events.
+// Events: one instance per case, so one case's names never warm another's cache.
 const idle = createTelemetry();
-const idleUnfrozen = createTelemetry();
+const idlePlain = createTelemetry();
+const idlePlainMeasured = createTelemetry();
+const idleFresh = createTelemetry();
+const idleLiteral = createTelemetry();
+const handler = (_name: EventName, measurements: Readonly<Record<string, number>>): void => {
+  sink += measurements.count!;
+};
 const busy = createTelemetry();
-busy.attach('one', NAME, (_name, measurements) => {
-  sink += measurements.count!;
-});
-// A span's start and stop take turns: the single-name cache misses on every call.
-const START: EventName = Object.freeze(['app', 'request', 'start']);
-const STOP: EventName = Object.freeze(['app', 'request', 'stop']);
+busy.attach('one', NAME, handler);
+const busyPlain = createTelemetry();
+busyPlain.attach('one', PLAIN_NAME, handler);
+const busyLiteral = createTelemetry();
+busyLiteral.attach('one', PLAIN_NAME, handler);
+// A span's start and stop take turns, as plain arrays.
+const START: EventName = ['app', 'request', 'start'];
+const STOP: EventName = ['app', 'request', 'stop'];
 const turns = createTelemetry();
-turns.attach('start', START, (_name, measurements) => {
-  sink += measurements.count!;
-});
-turns.attach('stop', STOP, (_name, measurements) => {
-  sink += measurements.count!;
-});
+turns.attach('start', START, handler);
+turns.attach('stop', STOP, handler);
 const emitter = new EventEmitter();
 emitter.on('foundation.config.updated', (measurements: { count: number }) => {
   sink += measurements.count;
@@ -85,25 +93,40 @@ let value = 0;
 const next = (): number => (value = (value + 0.0137) % 3);
 
 const suite = new BenchSuite('@foundation/telemetry', 5)
-  .add('execute, no handler attached', () => {
+  .add('execute, no handler, frozen name and measurements (cheapest)', () => {
     idle.execute(NAME, MEASUREMENTS, METADATA);
   })
-  .add('execute, no handler attached, unfrozen name', () => {
-    idleUnfrozen.execute(UNFROZEN_NAME, MEASUREMENTS, METADATA);
+  .add('execute, no handler, plain name array kept by the caller', () => {
+    idlePlain.execute(PLAIN_NAME, MEASUREMENTS, METADATA);
   })
-  .add('execute, no handler attached, unfrozen measurements', () => {
-    idle.execute(NAME, UNFROZEN_MEASUREMENTS, METADATA);
+  .add('execute, no handler, plain name and plain measurements kept', () => {
+    idlePlainMeasured.execute(PLAIN_NAME, PLAIN_MEASUREMENTS, METADATA);
   })
-  .add('execute, one handler', () => {
+  .add('execute, no handler, plain name, fresh measurements', () => {
+    idleFresh.execute(PLAIN_NAME, { count: nextCount() }, METADATA);
+  })
+  .add('execute, no handler, fresh literal name and measurements', () => {
+    idleLiteral.execute(['foundation', 'config', 'updated'], { count: nextCount() }, METADATA);
+  })
+  .add('execute, one handler, frozen name and measurements (cheapest)', () => {
     busy.execute(NAME, MEASUREMENTS, METADATA);
   })
-  .add('execute x2, two names taking turns, one handler each', () => {
-    turns.execute(START, MEASUREMENTS, METADATA);
-    turns.execute(STOP, MEASUREMENTS, METADATA);
+  .add('execute, one handler, plain name, fresh measurements', () => {
+    busyPlain.execute(PLAIN_NAME, { count: nextCount() }, METADATA);
   })
-  .add('EventEmitter emit, one listener', () =>
+  .add('execute, one handler, fresh literal name and measurements', () => {
+    busyLiteral.execute(['foundation', 'config', 'updated'], { count: nextCount() }, METADATA);
+  })
+  .add('EventEmitter emit, one listener, fresh measurements', () =>
+    emitter.emit('foundation.config.updated', { count: nextCount() }, METADATA),
+  )
+  .add('EventEmitter emit, one listener, constant measurements (cheapest)', () =>
     emitter.emit('foundation.config.updated', MEASUREMENTS, METADATA),
   )
+  .add('execute x2, plain names taking turns, one handler each', () => {
+    turns.execute(START, { count: nextCount() }, METADATA);
+    turns.execute(STOP, { count: nextCount() }, METADATA);
+  })
   .add('counter.inc, one label', () => {
     counter.inc(LABELS);
   })
@@ -131,8 +154,18 @@ const suite = new BenchSuite('@foundation/telemetry', 5)
   .add('log line, bare pino', () => {
     barePino.info(LINE, 'order created');
   })
-  .underNs('execute, no handler attached', 5)
-  .atMostTimes('execute, one handler', 'EventEmitter emit, one listener', 3)
+  .underNs('execute, no handler, frozen name and measurements (cheapest)', 5)
+  .underNs('execute, no handler, plain name array kept by the caller', 5)
+  .atMostTimes(
+    'execute, one handler, plain name, fresh measurements',
+    'EventEmitter emit, one listener, fresh measurements',
+    3,
+  )
+  .atMostTimes(
+    'execute, one handler, fresh literal name and measurements',
+    'EventEmitter emit, one listener, fresh measurements',
+    3,
+  )
   .fasterThan('counter.inc, one label', 'OpenTelemetry SDK counter.add, one attribute', 5)
   .fasterThan('histogram.record, one label', 'OpenTelemetry SDK histogram.record, one attribute', 5)
   .atMostTimes('log line, createLogger', 'log line, bare pino', 1.15);

@@ -67,6 +67,41 @@ export function checkEventName(name: unknown, path = 'eventName'): EventName {
 }
 
 /**
+ * True when `name` can never change: frozen, and every segment an own data property (no
+ * getter, no hole reading through to `Array.prototype`). Such a name, once validated, is
+ * trusted by identity; any other is compared with a validated copy on every use.
+ *
+ * @param name - a valid event name
+ * @returns whether its segments are fixed for good
+ */
+export function isImmutableName(name: EventName): boolean {
+  if (!Object.isFrozen(name)) return false;
+  for (let i = 0; i < name.length; i++) {
+    const descriptor = Object.getOwnPropertyDescriptor(name, i);
+    if (descriptor === undefined || !('value' in descriptor)) return false;
+  }
+  return true;
+}
+
+/**
+ * True when `measurements` can never change: frozen, every own key a data property, and
+ * inheriting from `Object.prototype` or nothing. Once checked, such an object is trusted by
+ * identity; any other is checked again on every `execute`.
+ *
+ * @param measurements - measurements that passed {@link checkMeasurements}
+ * @returns whether its values are fixed for good
+ */
+export function isImmutableMeasurements(measurements: Measurements): boolean {
+  const proto: unknown = Object.getPrototypeOf(measurements);
+  if (!Object.isFrozen(measurements) || (proto !== Object.prototype && proto !== null)) {
+    return false;
+  }
+  return Object.values(Object.getOwnPropertyDescriptors(measurements)).every(
+    (descriptor) => 'value' in descriptor,
+  );
+}
+
+/**
  * Throws unless every own enumerable value of `measurements` is a finite number (and no key is
  * forbidden). Runs on every `execute`, whether or not a handler listens.
  */

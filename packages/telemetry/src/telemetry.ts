@@ -7,6 +7,8 @@ import {
   checkMeasurements,
   hasPrefix,
   invalidEventName,
+  isImmutableMeasurements,
+  isImmutableName,
   isValidEventName,
   type EventName,
   type Measurements,
@@ -113,7 +115,7 @@ const COUNT_ONE: Measurements = Object.freeze({ count: 1 });
 const NO_NAME = [Symbol('no event')] as unknown as EventName;
 const NO_HANDLERS: readonly Attached[] = Object.freeze([]);
 
-/** The handlers a frozen event name resolved to, valid while the handler set is unchanged. */
+/** The handlers an immutable event name resolved to, valid while the handler set is unchanged. */
 interface Resolution {
   readonly version: number;
   readonly handlers: readonly Attached[];
@@ -142,16 +144,27 @@ export class Telemetry {
   readonly #root: Node = { handlers: [], children: new Map() };
   readonly #byId = new Map<string, Attached[]>();
   #attachedCount = 0;
-  #cachedName: EventName = NO_NAME;
-  #cachedHandlers: readonly Attached[] = NO_HANDLERS;
-  // Frozen names cannot change, so each keeps its resolution: names that take turns (a span's
-  // start and stop) skip validation and the trie walk. Bumping the version on attach and
-  // detach makes every kept resolution stale at once.
+  // The last two names dispatched, validated, with their handlers: each is the caller's array
+  // when immutable, else a private copy (never handed out, so never changed; not frozen, as
+  // V8 reads frozen arrays' elements several times slower). A name the caller keeps, frozen or
+  // not, or writes as a fresh literal, is matched by identity or segment by segment: a caller
+  // changing its array afterwards is compared again, so no invalid name slips through.
+  #lastName: EventName = NO_NAME;
+  #lastHandlers: readonly Attached[] = NO_HANDLERS;
+  #otherName: EventName = NO_NAME;
+  #otherHandlers: readonly Attached[] = NO_HANDLERS;
+  // Immutable names keep their resolution: more than two names taking turns (nested spans)
+  // skip validation and the trie walk. Bumping the version on attach and detach makes every
+  // kept resolution stale at once.
   readonly #frozenNames = new WeakMap<EventName, Resolution>();
   #version = 0;
-  // The last frozen measurements object checked on the no-handler path (see #checkUnheard).
+  // An immutable measurements object, once checked, is trusted by identity (see #check).
   // Starts as the empty frozen object, which is valid, so no other value passes unchecked.
-  #checkedMeasurements: Measurements = NO_MEASUREMENTS;
+  #trustedMeasurements: Measurements = NO_MEASUREMENTS;
+  // The last measurements object checked, and the last one probed for immutability: an
+  // object passed twice in a row is probed once, so fresh objects never pay for the probe.
+  #lastMeasurements: unknown = undefined;
+  #probedMeasurements: unknown = undefined;
   #reportingFailure = false;
   readonly #spanNameCache = new WeakMap<EventName, SpanNames>();
 
@@ -198,24 +211,28 @@ export class Telemetry {
    * ```
    */
   execute(eventName: EventName, measurements: Measurements, metadata?: Metadata): void {
-    // The last name dispatched (validated, with its handlers) is cached: repeating a frozen name
-    // costs one identity check (it cannot have changed since), and nothing more when no handler
-    // listens. Everything else is looked up out of line.
-    const cached = this.#cachedName;
-    const handlers = eventName === cached ? this.#cachedHandlers : this.#lookup(eventName, cached);
-    // Kept out of line so this method stays small enough to inline at call sites.
-    if (handlers.length !== 0) this.#dispatch(handlers, eventName, measurements, metadata ?? EMPTY);
-    else if (measurements !== this.#checkedMeasurements) this.#checkUnheard(measurements);
+    // The last name dispatched is matched first: by identity (an immutable name), else segment
+    // by segment with its validated copy. Everything else is looked up out of line.
+    const last = this.#lastName;
+    const handlers =
+      eventName === last || sameName(eventName, last)
+        ? this.#lastHandlers
+        : this.#lookup(eventName);
+    // Measurements are checked whether or not a handler listens.
+    if (measurements !== this.#trustedMeasurements) {
+      checkMeasurements(measurements);
+      if (measurements !== this.#lastMeasurements) this.#lastMeasurements = measurements;
+      else if (measurements !== this.#probedMeasurements) this.#probe(measurements);
+    }
+    if (handlers.length !== 0) {
+      this.#dispatch(handlers, eventName, measurements, metadata ?? EMPTY);
+    }
   }
 
-  /**
-   * Checks measurements nobody will receive, so that validity never depends on who listens. A
-   * frozen object is remembered once checked (its values cannot change), which keeps a caller
-   * repeating a frozen constant at one identity check; anything else is checked every time.
-   */
-  #checkUnheard(measurements: Measurements): void {
-    checkMeasurements(measurements);
-    if (Object.isFrozen(measurements)) this.#checkedMeasurements = measurements;
+  /** Trusts `measurements` (checked, and passed twice in a row) from now on if immutable. */
+  #probe(measurements: Measurements): void {
+    this.#probedMeasurements = measurements;
+    if (isImmutableMeasurements(measurements)) this.#trustedMeasurements = measurements;
   }
 
   #dispatch(
@@ -224,7 +241,6 @@ export class Telemetry {
     measurements: Measurements,
     metadata: Metadata,
   ): void {
-    checkMeasurements(measurements);
     for (const attached of handlers) {
       try {
         attached.handler(eventName, measurements, metadata);
@@ -432,32 +448,47 @@ export class Telemetry {
   }
 
   /**
-   * The handlers of `eventName` when it is not the `cached` name itself: a frozen name seen
-   * before, a copy of the cached name, or a name to resolve. It becomes the cached name.
+   * Makes `eventName` the last name dispatched and returns its handlers: those of the other
+   * recent name, of an immutable name resolved before, or of a name to validate and resolve.
    */
-  #lookup(eventName: EventName, cached: EventName): readonly Attached[] {
-    const known = this.#frozenNames.get(eventName);
-    if (known?.version === this.#version) {
-      this.#cachedName = eventName;
-      this.#cachedHandlers = known.handlers;
-      return known.handlers;
+  #lookup(eventName: EventName): readonly Attached[] {
+    let name = this.#otherName;
+    let handlers = this.#otherHandlers;
+    if (eventName !== name && !sameName(eventName, name)) {
+      const known = this.#frozenNames.get(eventName);
+      if (known?.version === this.#version) {
+        name = eventName;
+        handlers = known.handlers;
+      } else {
+        name = this.#validated(eventName);
+        handlers = this.#handlersOf(name);
+        if (name === eventName) {
+          this.#frozenNames.set(name, { version: this.#version, handlers });
+        }
+      }
     }
-    if (sameName(eventName, cached)) return this.#cachedHandlers;
-    const handlers = this.#resolve(eventName);
-    if (Object.isFrozen(eventName)) {
-      this.#frozenNames.set(eventName, { version: this.#version, handlers });
-      this.#cachedName = eventName;
-    } else {
-      // Copied, so a caller changing its array later cannot change the cache.
-      this.#cachedName = eventName.slice();
-    }
-    this.#cachedHandlers = handlers;
+    this.#otherName = this.#lastName;
+    this.#otherHandlers = this.#lastHandlers;
+    this.#lastName = name;
+    this.#lastHandlers = handlers;
     return handlers;
   }
 
-  /** Validates a name and finds its handlers. */
-  #resolve(eventName: EventName): readonly Attached[] {
+  /**
+   * `eventName` when it is immutable, or a private copy: a caller changing its array later
+   * cannot change what was validated. The copy is checked too, so what is checked is what is
+   * kept (an array whose getters answer differently each time cannot slip through).
+   */
+  #validated(eventName: EventName): EventName {
     if (!isValidEventName(eventName)) invalidEventName(eventName);
+    if (isImmutableName(eventName)) return eventName;
+    const name = eventName.slice();
+    if (!isValidEventName(name)) invalidEventName(name);
+    return name;
+  }
+
+  /** The handlers attached to exactly `eventName` (a valid name). */
+  #handlersOf(eventName: EventName): readonly Attached[] {
     return this.#attachedCount === 0
       ? NO_HANDLERS
       : (this.#node(eventName, false)?.handlers ?? NO_HANDLERS);
@@ -465,7 +496,8 @@ export class Telemetry {
 
   /** Forgets every resolution: the handler set changed. */
   #invalidate(): void {
-    this.#cachedName = NO_NAME;
+    this.#lastName = NO_NAME;
+    this.#otherName = NO_NAME;
     this.#version++;
   }
 
