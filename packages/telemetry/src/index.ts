@@ -81,9 +81,20 @@ export type {
 } from './metrics/types.js';
 export {
   bridgeToOpenTelemetry,
+  SEMANTIC_CONVENTION_NAMES,
+  type InstrumentOptionsLike,
+  type MeterLike,
+  type MeterProviderLike,
+  type ObservableCallbackLike,
+  type ObservableInstrumentLike,
+  type ObservableResultLike,
+  type OpenTelemetryAttributes,
   type OpenTelemetryBridge,
   type OpenTelemetryBridgeOptions,
+  type OpenTelemetryNaming,
+  type SemanticConventionName,
 } from './otel-bridge.js';
+export { TELEMETRY_VERSION } from './version.js';
 export {
   instrument,
   instrumented,
@@ -107,6 +118,12 @@ export {
   type MemoryReading,
   type ProcessProbe,
 } from './process-probe.js';
+export {
+  collectProcessMetrics,
+  GC_DURATION_BUCKETS,
+  type ProcessMetrics,
+  type ProcessMetricsOptions,
+} from './process-metrics.js';
 export { createLogger, REDACTED, type LoggerOptions } from './logger.js';
 export {
   bridgeDiagnostics,

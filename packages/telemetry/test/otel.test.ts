@@ -1,6 +1,14 @@
 import { MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
-import { bridgeToOpenTelemetry, createTelemetry, defaultTelemetry } from '../src/index.js';
+import { readFileSync } from 'node:fs';
+import { FoundationError } from '@foundation/errors';
+import {
+  bridgeToOpenTelemetry,
+  collectProcessMetrics,
+  createTelemetry,
+  defaultTelemetry,
+  TELEMETRY_VERSION,
+} from '../src/index.js';
 
 class TestReader extends MetricReader {
   protected onShutdown(): Promise<void> {
@@ -69,6 +77,105 @@ describe('OpenTelemetry bridge', () => {
     using _bridge = bridgeToOpenTelemetry(provider);
     const { resourceMetrics } = await reader.collect();
     expect(points(resourceMetrics, 'otel_default_total')).toEqual([{ attributes: {}, value: 1 }]);
+    await provider.shutdown();
+  });
+
+  it('passes units, names the scope with the package version, and uses semantic-convention names', async () => {
+    const t = createTelemetry();
+    const processMetrics = collectProcessMetrics({ telemetry: t });
+    const duration = t.metrics.histogram('http_server_request_duration_seconds', {
+      labelNames: ['http_route', 'http_request_method', 'http_response_status_code'],
+      buckets: [0.1, 1],
+    });
+    const reader = new TestReader();
+    const provider = new MeterProvider({ readers: [reader] });
+    const bridge = bridgeToOpenTelemetry(provider, { telemetry: t });
+    duration.record(
+      { http_route: '/a', http_request_method: 'GET', http_response_status_code: '200' },
+      0.2,
+    );
+    duration.record(
+      { http_route: '/a', http_request_method: 'GET', http_response_status_code: '' },
+      0.3,
+    );
+    t.metrics.counter('jobs_total').inc();
+    const { resourceMetrics } = await reader.collect();
+    const [scope] = resourceMetrics.scopeMetrics;
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    expect(TELEMETRY_VERSION).toBe(version);
+    expect(scope!.scope).toMatchObject({ name: '@foundation/telemetry', version });
+    const descriptor = (name: string) =>
+      scope!.metrics.find((metric) => metric.descriptor.name === name)?.descriptor;
+    expect(descriptor('http.server.request.duration')).toMatchObject({ unit: 's' });
+    expect(descriptor('process.memory.usage')).toMatchObject({ unit: 'By' });
+    expect(descriptor('nodejs.eventloop.delay.p99')).toMatchObject({ unit: 's' });
+    expect(descriptor('v8js.memory.heap.used')).toMatchObject({ unit: 'By' });
+    expect(descriptor('jobs_total')).toMatchObject({ unit: '1' });
+    expect(descriptor('process_cpu_seconds_total')).toMatchObject({ unit: 's' });
+    expect(descriptor('process_resident_memory_bytes')).toBeUndefined();
+    expect(
+      points(resourceMetrics, 'http.server.request.duration').map((p) => p.attributes),
+    ).toEqual([
+      { 'http.route': '/a', 'http.request.method': 'GET', 'http.response.status_code': '200' },
+      // No response was sent: the status attribute is left unset, not empty.
+      { 'http.route': '/a', 'http.request.method': 'GET' },
+    ]);
+    const cpu = points(resourceMetrics, 'process.cpu.time');
+    expect(cpu.map((p) => p.attributes)).toEqual([
+      { 'cpu.mode': 'user' },
+      { 'cpu.mode': 'system' },
+    ]);
+    expect(cpu.every((p) => typeof p.value === 'number' && p.value >= 0)).toBe(true);
+    expect(
+      points(resourceMetrics, 'v8js.memory.heap.used').some(
+        (p) => (p.attributes as Record<string, string>)['v8js.heap.space.name'] === 'new',
+      ),
+    ).toBe(true);
+    bridge.stop();
+    processMetrics.stop();
+    await provider.shutdown();
+  });
+
+  it("keeps Foundation's names when asked, and refuses a bad provider or naming", async () => {
+    const t = createTelemetry();
+    t.metrics.gauge('process_resident_memory_bytes').set(5);
+    const reader = new TestReader();
+    const provider = new MeterProvider({ readers: [reader] });
+    using _bridge = bridgeToOpenTelemetry(provider, { telemetry: t, naming: 'foundation' });
+    const { resourceMetrics } = await reader.collect();
+    expect(points(resourceMetrics, 'process_resident_memory_bytes')).toEqual([
+      { attributes: {}, value: 5 },
+    ]);
+    for (const [provider_, options] of [
+      [{}, {}],
+      [provider, { naming: 'otel' }],
+      [provider, { meter: 'x' }],
+    ] as const) {
+      let caught: unknown;
+      try {
+        bridgeToOpenTelemetry(provider_ as never, options as never);
+      } catch (error) {
+        caught = error;
+      }
+      expect(FoundationError.is(caught)).toBe(true);
+    }
+    await provider.shutdown();
+  });
+
+  it('does not export histogram values recorded before the bridge (counters are read whole)', async () => {
+    const t = createTelemetry();
+    const latency = t.metrics.histogram('early_seconds', { buckets: [1] });
+    const early = t.metrics.counter('early_total');
+    latency.record(0.5);
+    early.inc(3);
+    const reader = new TestReader();
+    const provider = new MeterProvider({ readers: [reader] });
+    using _bridge = bridgeToOpenTelemetry(provider, { telemetry: t });
+    latency.record(0.5);
+    const { resourceMetrics } = await reader.collect();
+    expect(points(resourceMetrics, 'early_seconds')[0]!.value).toMatchObject({ count: 1 });
+    expect(latency.labels({}).count).toBe(2);
+    expect(points(resourceMetrics, 'early_total')).toEqual([{ attributes: {}, value: 3 }]);
     await provider.shutdown();
   });
 });

@@ -61,6 +61,7 @@ export class MetricsRegistry {
   readonly #metrics = new Map<string, AnyMetric>();
   readonly #exposed = new Map<string, AnyMetric>();
   readonly #listeners = new Set<(metric: AnyMetric) => void>();
+  readonly #collectors = new Set<() => void>();
   readonly #clock: Clock;
   readonly #startedMs: number;
   readonly #host: MetricHost;
@@ -142,8 +143,35 @@ export class MetricsRegistry {
     };
   }
 
+  /**
+   * Calls `collector` whenever the metrics are read (`getMetrics`, `getMetricsFor`,
+   * `toPrometheus`, an OpenTelemetry collection), so metrics that mirror a reading (memory,
+   * CPU time) are fresh at every scrape. A collector that throws is skipped for that read.
+   *
+   * @param collector - updates its metrics from a fresh reading; called synchronously
+   * @returns the function that removes the collector
+   */
+  onCollect(collector: () => void): () => void {
+    this.#collectors.add(collector);
+    return () => {
+      this.#collectors.delete(collector);
+    };
+  }
+
+  /** Runs the collectors added with {@link MetricsRegistry.onCollect}; the reads call it themselves. */
+  collect(): void {
+    for (const collector of this.#collectors) {
+      try {
+        collector();
+      } catch {
+        // A failed reading leaves that collector's metrics at their last values.
+      }
+    }
+  }
+
   /** Uptime and the state of every metric (the seed's `get_metrics`). */
   getMetrics(): MetricsSnapshot {
+    this.collect();
     return {
       uptimeMs: this.#clock.nowMs() - this.#startedMs,
       timestampMs: this.#clock.wallMs(),
@@ -156,6 +184,7 @@ export class MetricsRegistry {
     if (typeof prefix !== 'string') {
       throw inputError('type_mismatch', 'prefix', 'prefix must be a string');
     }
+    this.collect();
     return this.list()
       .filter((m) => m.name.startsWith(prefix))
       .map((m) => m.snapshot());
@@ -168,6 +197,7 @@ export class MetricsRegistry {
 
   /** Every metric in the Prometheus text exposition format, ready to serve at `/metrics`. */
   toPrometheus(): string {
+    this.collect();
     return toPrometheusText(this.list().map((m) => m.snapshot()));
   }
 
