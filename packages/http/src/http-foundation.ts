@@ -667,12 +667,11 @@ class HttpFoundationImpl implements HttpFoundation {
     if (signal?.aborted) abort();
     else signal?.addEventListener('abort', abort, { once: true });
     try {
-      const report = await this.#drainSteps(server, timeoutMs, readinessDelayMs, signal);
-      if (aborted === undefined) return { ...report, durationMs: clock.nowMs() - startMs };
+      const outcome = await this.#drainSteps(server, timeoutMs, readinessDelayMs, signal);
       return {
         inFlightAtStart,
-        abandoned: Math.max(report.abandoned, aborted.abandoned),
-        timedOut: true,
+        abandoned: Math.max(outcome.abandoned, aborted?.abandoned ?? 0),
+        timedOut: outcome.timedOut || aborted !== undefined,
         durationMs: clock.nowMs() - startMs,
       };
     } finally {
@@ -685,10 +684,9 @@ class HttpFoundationImpl implements HttpFoundation {
     timeoutMs: number,
     readinessDelayMs: number,
     signal: AbortSignal | undefined,
-  ): Promise<DrainReport> {
+  ): Promise<{ abandoned: number; timedOut: boolean }> {
     const clock = this.#clock;
     const startMs = clock.nowMs();
-    const inFlightAtStart = this.#active.size;
     for (const response of this.#active) {
       if (!response.headersSent) response.setHeader('connection', 'close');
     }
@@ -721,7 +719,7 @@ class HttpFoundationImpl implements HttpFoundation {
     }
     await closed;
     this.#publishDrain('closed');
-    return { inFlightAtStart, abandoned, timedOut, durationMs: clock.nowMs() - startMs };
+    return { abandoned, timedOut };
   }
 
   #publishDrain(phase: 'started' | 'idle' | 'forced' | 'closed'): void {
