@@ -29,7 +29,17 @@ export {
   type TelemetryLogger,
   type TelemetryOptions,
 } from './telemetry.js';
-export { currentSpan, type SpanInfo } from './span-context.js';
+export {
+  currentSpan,
+  currentTraceContext,
+  currentTraceparent,
+  formatTraceparent,
+  newSpanId,
+  newTraceId,
+  runWithTraceContext,
+  type SpanInfo,
+  type TraceContext,
+} from './span-context.js';
 export { defaultTelemetry } from './default-instance.js';
 export {
   attach,

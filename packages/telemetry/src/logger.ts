@@ -32,14 +32,14 @@ export const REDACTED = '[REDACTED]';
 const LEVELS: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 const NO_CONTEXT = Object.freeze({});
 
-/** Adds the current ErrorContext's correlation id and operation, and the current span id. */
+/** Adds the current ErrorContext's correlation id and operation, and the current trace and span ids. */
 function contextFields(): object {
   const correlationId = currentCorrelationId();
   const span = spanStorage.getStore();
   if (correlationId === undefined && span === undefined) return NO_CONTEXT;
   return {
     ...(correlationId !== undefined && { correlationId, operation: currentContext()?.operation }),
-    ...(span && { spanId: span.spanId }),
+    ...(span && { traceId: span.traceId, spanId: span.spanId }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { generateId, systemClock, type Clock } from '@foundation/core';
+import { systemClock, type Clock } from '@foundation/core';
 import { currentCorrelationId, FoundationError } from '@foundation/errors';
 import { checkOptions, inputError, TelemetryErrorCodes } from './codes.js';
 import { telemetryChannels } from './diagnostics.js';
@@ -19,7 +19,7 @@ import { eventMetricName } from './metrics/event-metric-name.js';
 import type { Gauge } from './metrics/gauge.js';
 import { MetricsRegistry } from './metrics/registry.js';
 import { observeOutcome } from './outcome.js';
-import { spanStorage, type SpanInfo } from './span-context.js';
+import { childSpan, spanStorage } from './span-context.js';
 
 /** Receives the events it is attached to. Dispatch is synchronous, on the caller's stack. */
 export type Handler = (
@@ -340,7 +340,8 @@ export class Telemetry {
   /**
    * Runs `fn` (sync or async) as a span: emits `[...eventName, 'start']`, then `'stop'` with
    * `durationNs`, or `'exception'` with `durationNs` and the error (which is rethrown). Metadata
-   * gains `spanId`, `parentSpanId` (the enclosing span, across `await`) and the correlation id
+   * gains `traceId`, `spanId` (W3C: 32 and 16 hex digits), `parentSpanId` (the enclosing span,
+   * across `await`, or the caller's from an incoming `traceparent`) and the correlation id
    * of the current ErrorContext. Returns what `fn` returns, unchanged (a promise stays a promise).
    */
   span<T>(eventName: EventName, metadata: Metadata, fn: () => T): T {
@@ -412,17 +413,14 @@ export class Telemetry {
   /** @internal Runs a span with precomputed names (used by `span` and `instrument`). */
   runSpan<T>(names: SpanNames, metadata: Metadata, fn: () => T): T {
     if (typeof fn !== 'function') throw inputError('type_mismatch', 'fn', 'fn must be a function');
-    const parent = spanStorage.getStore();
-    const info: SpanInfo = {
-      spanId: generateId(),
-      parentSpanId: parent?.spanId,
-      eventName: names.base,
-    };
+    // W3C ids: a child of the current span, or of the trace the flow continues, or a new trace.
+    const info = childSpan(names.base);
     const correlationId = currentCorrelationId();
     const meta: Metadata = {
       ...metadata,
+      traceId: info.traceId,
       spanId: info.spanId,
-      ...(parent && { parentSpanId: parent.spanId }),
+      ...(info.parentSpanId !== undefined && { parentSpanId: info.parentSpanId }),
       ...(correlationId !== undefined && { correlationId }),
     };
     const clock = this.clock;
