@@ -7,6 +7,7 @@ import {
   type HealthReport,
   type Service,
 } from '../src/index.js';
+import { rejection } from './helpers.js';
 
 type Overrides = Partial<Pick<Service, 'start' | 'stop' | 'health' | 'status'>>;
 
@@ -29,15 +30,6 @@ function service(name: string, log: string[], overrides: Overrides = {}): Servic
 
 function never(): Promise<never> {
   return new Promise<never>(() => undefined);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('createFoundation: options', () => {

@@ -13,19 +13,7 @@ import {
   worstHealth,
   type LifecycleHooks,
 } from '../src/index.js';
-
-async function flush(times = 5): Promise<void> {
-  for (let i = 0; i < times; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
+import { flush, rejection } from './helpers.js';
 
 /**
  * Hooks whose start and stop finish when the test says so, recording what ran and whether two
@@ -75,6 +63,17 @@ function gatedHooks(overrides: Partial<LifecycleHooks> = {}) {
       for (const resolve of gates[kind].splice(0)) resolve();
     },
   };
+}
+
+/** A lifecycle on gated hooks, started through its gate. */
+async function runningGated(overrides: Partial<LifecycleHooks> = {}) {
+  const gated = gatedHooks(overrides);
+  const lifecycle = new ServiceLifecycle('svc', gated.hooks);
+  const starting = lifecycle.start();
+  await flush();
+  gated.open('start');
+  await starting;
+  return { gated, lifecycle };
 }
 
 /** Hooks that finish at once. */
@@ -229,12 +228,7 @@ describe('ServiceLifecycle: races', () => {
   });
 
   it('a later stop calls off a start queued behind an earlier stop', async () => {
-    const gated = gatedHooks();
-    const lifecycle = new ServiceLifecycle('svc', gated.hooks);
-    const starting = lifecycle.start();
-    await flush();
-    gated.open('start');
-    await starting;
+    const { gated, lifecycle } = await runningGated();
     const firstStop = lifecycle.stop();
     const queued = rejection(lifecycle.start());
     const secondStop = lifecycle.stop();
@@ -265,12 +259,7 @@ describe('ServiceLifecycle: races', () => {
   });
 
   it('start after stop waits for the stop and starts afresh', async () => {
-    const gated = gatedHooks();
-    const lifecycle = new ServiceLifecycle('svc', gated.hooks);
-    const starting = lifecycle.start();
-    await flush();
-    gated.open('start');
-    await starting;
+    const { gated, lifecycle } = await runningGated();
     const stopping = lifecycle.stop();
     const restarting = lifecycle.start();
     expect(lifecycle.state).toBe('stopping');
@@ -357,12 +346,7 @@ describe('ServiceLifecycle: fail (an escalation)', () => {
   });
 
   it('a stop during the failure shares its stop and wins: stopped, not failed', async () => {
-    const gated = gatedHooks();
-    const lifecycle = new ServiceLifecycle('svc', gated.hooks);
-    const starting = lifecycle.start();
-    await flush();
-    gated.open('start');
-    await starting;
+    const { gated, lifecycle } = await runningGated();
     const failing = lifecycle.fail(new Error('escalated'));
     expect(lifecycle.state).toBe('stopping');
     let stopDone = false;
@@ -408,12 +392,7 @@ describe('ServiceLifecycle: fail (an escalation)', () => {
   });
 
   it('a start asked for during the failure starts after it, afresh', async () => {
-    const gated = gatedHooks();
-    const lifecycle = new ServiceLifecycle('svc', gated.hooks);
-    const first = lifecycle.start();
-    await flush();
-    gated.open('start');
-    await first;
+    const { gated, lifecycle } = await runningGated();
     const failing = lifecycle.fail(new Error('escalated'));
     const restarting = lifecycle.start();
     await flush();

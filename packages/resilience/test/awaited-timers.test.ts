@@ -92,4 +92,27 @@ limiter.check();
 console.log('done', healing.health().status);`);
     expect({ code, stdout }).toEqual({ code: 0, stdout: 'done healthy\n' });
   });
+
+  it('a health poll in flight (supervisor child, self-healing run) never holds the process', async () => {
+    const { code, stdout } = await run(`
+const hangs = () => new Promise(() => {});
+const supervisor = new r.Supervisor({
+  children: [{
+    id: 'polled',
+    healthCheck: { intervalMs: 20, timeoutMs: 60_000 },
+    start: () => ({ stop() {}, health: hangs }),
+  }],
+});
+await supervisor.start();
+let polls = 0;
+const healing = new r.SelfHealing({
+  checks: [{ name: 'slow', intervalMs: 20, jitter: 0, timeoutMs: 60_000,
+    check: () => (++polls === 1 ? true : hangs()) }],
+});
+await healing.start();
+// Both polls are now waiting on a 60 s deadline that nobody awaits.
+await new Promise((resolve) => setTimeout(resolve, 100));
+console.log('done', polls > 1);`);
+    expect({ code, stdout }).toEqual({ code: 0, stdout: 'done true\n' });
+  });
 });

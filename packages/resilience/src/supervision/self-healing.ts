@@ -1,8 +1,9 @@
 import {
-  abortReason,
+  ServiceLifecycle,
   systemClock,
   TIMED_OUT,
   within,
+  worstHealth,
   type Clock,
   type HealthReport,
   type HealthStatus,
@@ -148,8 +149,6 @@ interface CheckRuntime {
   inFlight: Promise<void> | undefined;
 }
 
-const SEVERITY: Record<HealthStatus, number> = { healthy: 0, degraded: 1, unhealthy: 2 };
-
 function normalizeCheck(value: unknown, path: string): NormalizedCheck {
   const spec = requireObject(value, path);
   const name = requireName(spec.name, `${path}.name`);
@@ -218,13 +217,7 @@ export class SelfHealing implements Service {
   readonly #clock: Clock;
   readonly #random: () => number;
   readonly #checks: CheckRuntime[];
-  #state: LifecycleState = 'idle';
-  #run = new AbortController();
-  #starting: Promise<void> | undefined;
-  #stopping: Promise<void> | undefined;
-  // Bumped by every stop(), so a start queued behind a stop in progress knows a later stop
-  // called it off.
-  #stops = 0;
+  readonly #lifecycle: ServiceLifecycle;
   readonly #feed = new EventFeed<SelfHealingEvent>('foundation:resilience:self-healing');
 
   /**
@@ -250,11 +243,17 @@ export class SelfHealing implements Service {
       opts.random === undefined
         ? Math.random
         : (requireFunction(opts.random, 'options.random') as () => number);
+    this.#lifecycle = new ServiceLifecycle(this.name, {
+      start: (run) => this.#startChecks(run),
+      stop: () => this.#stopChecks(),
+      // A start called off by a later stop ends quietly, like one that stop cuts short.
+      calledOff: () => undefined,
+    });
   }
 
   /** Where the service is in its lifecycle. */
   get state(): LifecycleState {
-    return this.#state;
+    return this.#lifecycle.state;
   }
 
   /**
@@ -264,28 +263,7 @@ export class SelfHealing implements Service {
    * with the signal's reason.
    */
   start(signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(abortReason(signal));
-    if (this.#state === 'running') return Promise.resolve();
-    if (this.#starting === undefined) {
-      const starting = this.#start().finally(() => {
-        if (this.#starting === starting) this.#starting = undefined;
-      });
-      this.#starting = starting;
-    }
-    return signal ? this.#startUnlessAborted(this.#starting, signal) : this.#starting;
-  }
-
-  async #startUnlessAborted(starting: Promise<void>, signal: AbortSignal): Promise<void> {
-    const onAbort = (): void => {
-      void this.stop();
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      await starting;
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-    }
-    if (signal.aborted) throw abortReason(signal);
+    return this.#lifecycle.start(signal);
   }
 
   /**
@@ -293,16 +271,7 @@ export class SelfHealing implements Service {
    * one still waiting for an earlier stop, ends without starting. Safe to call twice.
    */
   stop(): Promise<void> {
-    this.#stops++;
-    // A start this stop cuts short (or calls off, if it waits for a stop in progress) is over:
-    // a later start() begins afresh.
-    this.#starting = undefined;
-    if (this.#stopping) return this.#stopping;
-    if (this.#state !== 'running' && this.#state !== 'starting') return Promise.resolve();
-    this.#stopping = this.#stop().finally(() => {
-      this.#stopping = undefined;
-    });
-    return this.#stopping;
+    return this.#lifecycle.stop();
   }
 
   /** Same as {@link SelfHealing.stop}, for `await using`. */
@@ -331,20 +300,19 @@ export class SelfHealing implements Service {
    * has not run; healthy otherwise (and unhealthy when the service is not running).
    */
   health(): HealthReport {
-    if (this.#state !== 'running') {
-      return { status: 'unhealthy', message: `${this.name} is ${this.#state}` };
+    if (this.state !== 'running') {
+      return { status: 'unhealthy', message: `${this.name} is ${this.state}` };
     }
-    let status: HealthStatus = 'healthy';
     const problems: string[] = [];
-    for (const { state } of this.#checks) {
+    const verdicts = this.#checks.map(({ state }): HealthStatus => {
       let verdict: HealthStatus = 'healthy';
       if (state.status === 'unhealthy') verdict = 'unhealthy';
       else if (state.status === 'pending' || state.consecutiveFailures > 0) verdict = 'degraded';
       if (verdict !== 'healthy') problems.push(`${state.name} ${verdict}`);
-      if (SEVERITY[verdict] > SEVERITY[status]) status = verdict;
-    }
+      return verdict;
+    });
     return {
-      status,
+      status: worstHealth(verdicts),
       message:
         problems.length === 0 ? `${this.#checks.length} checks healthy` : problems.join(', '),
       details: {
@@ -356,7 +324,7 @@ export class SelfHealing implements Service {
   /** Facts for status pages: the state and every check's counters and last error. */
   status(): Readonly<Record<string, unknown>> {
     return {
-      state: this.#state,
+      state: this.state,
       checks: this.checks().map((check) => ({
         name: check.name,
         status: check.status,
@@ -379,34 +347,21 @@ export class SelfHealing implements Service {
     return this.#feed.subscribe(listener);
   }
 
-  async #start(): Promise<void> {
-    // The checks a stop is still waiting for must finish before new ones run. Without a stop
-    // in progress nothing is awaited, so the state is 'starting' before start() returns.
-    if (this.#stopping) {
-      const stops = this.#stops;
-      await this.#stopping;
-      // Called off by a later stop(): like a start that stop cuts short, it ends quietly.
-      if (this.#stops !== stops) return;
-    }
-    this.#state = 'starting';
-    const run = new AbortController();
-    this.#run = run;
+  /** The start hook: runs every check once, then schedules each (unless stopped meanwhile). */
+  async #startChecks(run: AbortSignal): Promise<void> {
     for (const runtime of this.#checks) runtime.state = initialState(runtime.spec.name);
     await Promise.all(this.#checks.map((runtime) => this.#runCheck(runtime)));
-    if (run.signal.aborted) return;
-    this.#state = 'running';
+    if (run.aborted) return;
     for (const runtime of this.#checks) this.#schedule(runtime);
   }
 
-  async #stop(): Promise<void> {
-    this.#state = 'stopping';
-    this.#run.abort(new Error(`${this.name} is stopping`));
+  /** The stop hook: cancels every timer and waits for the checks in flight (already aborted). */
+  async #stopChecks(): Promise<void> {
     for (const runtime of this.#checks) {
       runtime.timer?.cancel();
       runtime.timer = undefined;
     }
     await Promise.all(this.#checks.map((runtime) => runtime.inFlight ?? Promise.resolve()));
-    this.#state = 'stopped';
   }
 
   #find(name: string): CheckRuntime {
@@ -420,27 +375,29 @@ export class SelfHealing implements Service {
   }
 
   #schedule(runtime: CheckRuntime): void {
-    if (this.#state !== 'running') return;
+    // Scheduled from the start hook (still `starting`) and after each run, until the run ends.
+    if (this.#lifecycle.signal.aborted) return;
     const { intervalMs, jitter } = runtime.spec;
     const delayMs = jitteredDelayMs(intervalMs, jitter, this.#random());
     runtime.timer = this.#clock.setTimeout(() => {
       runtime.timer = undefined;
-      void this.#runCheck(runtime).then(() => {
+      void this.#runCheck(runtime, true).then(() => {
         this.#schedule(runtime);
       });
     }, delayMs);
   }
 
-  #runCheck(runtime: CheckRuntime): Promise<void> {
-    runtime.inFlight ??= this.#checkOnce(runtime).finally(() => {
+  /** Runs a check unless it runs already; `background` for the scheduled runs nobody awaits. */
+  #runCheck(runtime: CheckRuntime, background = false): Promise<void> {
+    runtime.inFlight ??= this.#checkOnce(runtime, background).finally(() => {
       runtime.inFlight = undefined;
     });
     return runtime.inFlight;
   }
 
-  async #checkOnce(runtime: CheckRuntime): Promise<void> {
+  async #checkOnce(runtime: CheckRuntime, background: boolean): Promise<void> {
     const { spec } = runtime;
-    const run = this.#run.signal;
+    const run = this.#lifecycle.signal;
     // A function, because the signal can abort while the check runs.
     const cancelled = (): boolean => run.aborted;
     if (cancelled()) return;
@@ -448,7 +405,12 @@ export class SelfHealing implements Service {
     let problem: string | undefined;
     let cause: unknown;
     try {
-      const outcome = await this.#bounded(spec.check, spec.timeoutMs, 'check timed out');
+      const outcome = await this.#bounded(
+        spec.check,
+        spec.timeoutMs,
+        'check timed out',
+        background,
+      );
       problem = outcome === TIMED_OUT ? `timed out after ${spec.timeoutMs} ms` : failureOf(outcome);
     } catch (error) {
       problem = `threw: ${describeReason(error)}`;
@@ -487,10 +449,12 @@ export class SelfHealing implements Service {
         atMs: this.#clock.nowMs(),
       }));
     }
-    if (error && counters.status === 'unhealthy' && spec.heal) await this.#heal(runtime, error);
+    if (error && counters.status === 'unhealthy' && spec.heal) {
+      await this.#heal(runtime, error, background);
+    }
   }
 
-  async #heal(runtime: CheckRuntime, error: FoundationError): Promise<void> {
+  async #heal(runtime: CheckRuntime, error: FoundationError, background: boolean): Promise<void> {
     const { spec } = runtime;
     const heal = spec.heal!;
     let failure: FoundationError | undefined;
@@ -499,6 +463,7 @@ export class SelfHealing implements Service {
         (signal) => heal({ check: spec.name, error, signal }),
         spec.healTimeoutMs,
         'heal timed out',
+        background,
       );
       if (outcome === TIMED_OUT) {
         failure = new FoundationError(
@@ -530,21 +495,25 @@ export class SelfHealing implements Service {
 
   /**
    * Runs `work` (a check or a heal) within `timeoutMs`, with a signal that aborts when the
-   * service stops or, with `timeoutReason`, when the time is up.
+   * service stops or, with `timeoutReason`, when the time is up. A `background` run's deadline
+   * does not hold the process open (nobody awaits it); an awaited one does.
    */
   async #bounded<T>(
     work: (signal: AbortSignal) => T | PromiseLike<T>,
     timeoutMs: number,
     timeoutReason: string,
+    background: boolean,
   ): Promise<Awaited<T> | typeof TIMED_OUT> {
-    const run = this.#run.signal;
+    const run = this.#lifecycle.signal;
     const controller = new AbortController();
     const forward = (): void => {
       controller.abort(run.reason);
     };
     run.addEventListener('abort', forward, { once: true });
     try {
-      const outcome = await within(() => work(controller.signal), timeoutMs, this.#clock);
+      const outcome = await within(() => work(controller.signal), timeoutMs, this.#clock, {
+        background,
+      });
       if (outcome === TIMED_OUT) controller.abort(new Error(timeoutReason));
       return outcome;
     } finally {

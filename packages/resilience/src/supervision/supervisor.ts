@@ -1,11 +1,12 @@
 import {
   abortReason,
+  ServiceLifecycle,
   systemClock,
   TIMED_OUT,
   within,
+  worstHealth,
   type Clock,
   type HealthReport,
-  type HealthStatus,
   type LifecycleState,
   type Service,
   type Timer,
@@ -42,7 +43,6 @@ import { EventFeed } from './event-feed.js';
 type EndKind = Exclude<ChildExitKind, 'shutdown'>;
 
 const STRATEGIES: readonly SupervisorStrategy[] = ['one_for_one', 'one_for_all', 'rest_for_one'];
-const SEVERITY: Record<HealthStatus, number> = { healthy: 0, degraded: 1, unhealthy: 2 };
 
 /** The supervisor's live view of one child. */
 interface ChildRecord {
@@ -114,15 +114,8 @@ export class Supervisor implements Service, CrashReporter {
   readonly #healthTimeoutMs: number;
   readonly #intensity: RestartIntensity;
   #records: ChildRecord[];
-  #state: LifecycleState = 'idle';
-  #failure: FoundationError | undefined;
-  #run = new AbortController();
-  #queue: Promise<unknown> = Promise.resolve();
-  #starting: Promise<void> | undefined;
-  #stopping: Promise<void> | undefined;
-  // Bumped by every stop(), so a start queued behind a stop in progress knows a later stop
-  // called it off.
-  #stops = 0;
+  // Start, stop, escalation and the mailbox (crashes, restarts, run-time child operations).
+  readonly #lifecycle: ServiceLifecycle;
   #totalRestarts = 0;
   readonly #backoffTimers = new Set<Timer>();
   readonly #feed = new EventFeed<SupervisorEvent>('foundation:resilience:supervisor');
@@ -174,16 +167,24 @@ export class Supervisor implements Service, CrashReporter {
     });
     this.#clock = requireClock(opts.clock, systemClock, 'options.clock');
     this.#intensity = new RestartIntensity(this.maxRestarts, this.periodMs);
+    this.#lifecycle = new ServiceLifecycle(this.name, {
+      start: (run) => this.#startChildren(run),
+      stop: () => this.#stopChildren(),
+      calledOff: () => {
+        const reason = new Error(`${this.name} was stopped before it started`);
+        throw wrap(reason, SupervisionErrors.child_start_failed, 'start aborted');
+      },
+    });
   }
 
   /** Where the supervisor is in its lifecycle; `failed` after an escalation or a failed start. */
   get state(): LifecycleState {
-    return this.#state;
+    return this.#lifecycle.state;
   }
 
   /** The escalation (5201) or start failure (5202) that put the supervisor in `failed`. */
   get failure(): FoundationError | undefined {
-    return this.#failure;
+    return this.#lifecycle.failure as FoundationError | undefined;
   }
 
   /**
@@ -192,38 +193,18 @@ export class Supervisor implements Service, CrashReporter {
    * stopped or failed supervisor starts it afresh (with an empty restart history).
    */
   start(signal?: AbortSignal): Promise<void> {
-    if (this.#state === 'running') return Promise.resolve();
-    if (this.#starting === undefined) {
-      const starting = this.#start(signal).finally(() => {
-        if (this.#starting === starting) this.#starting = undefined;
-      });
-      this.#starting = starting;
-    }
-    return this.#starting;
+    return this.#lifecycle.start(signal);
   }
 
   /**
    * Stops the children in reverse order, each bounded by its `shutdownTimeoutMs` (a stop that
    * hangs is abandoned and reported as `child_stop_timeout`); pending restarts are cancelled.
-   * A start in progress, or one still waiting for an earlier stop, rejects with 5202. Safe to
-   * call twice.
+   * A start in progress, or one still waiting for an earlier stop, rejects with 5202. A stop
+   * during an escalation waits for the escalation's shutdown and wins: the supervisor ends
+   * `stopped` and no crash is reported. Safe to call twice.
    */
   stop(): Promise<void> {
-    this.#stops++;
-    // A start this stop cuts short (or calls off, if it waits for a stop in progress) is over:
-    // a later start() begins afresh.
-    this.#starting = undefined;
-    if (this.#stopping) return this.#stopping;
-    if (this.#state !== 'running' && this.#state !== 'starting') return Promise.resolve();
-    this.#state = 'stopping';
-    this.#halt();
-    this.#stopping = this.#enqueue(async () => {
-      await this.#stopAll();
-      this.#state = 'stopped';
-    }).finally(() => {
-      this.#stopping = undefined;
-    });
-    return this.#stopping;
+    return this.#lifecycle.stop();
   }
 
   /** Same as {@link Supervisor.stop}, for `await using`. */
@@ -237,26 +218,25 @@ export class Supervisor implements Service, CrashReporter {
    * A failed supervisor is unhealthy with its 5201/5202 error in `details.error`.
    */
   async health(): Promise<HealthReport> {
-    if (this.#state === 'failed') {
+    const { state, failure } = this;
+    if (failure) {
       return {
         status: 'unhealthy',
-        message: this.#failure!.message,
-        details: { error: serializeError(this.#failure!) },
+        message: failure.message,
+        details: { error: serializeError(failure) },
       };
     }
-    if (this.#state !== 'running') {
-      return { status: 'unhealthy', message: `supervisor is ${this.#state}` };
+    if (state !== 'running') {
+      return { status: 'unhealthy', message: `supervisor is ${state}` };
     }
     const live = this.#records.filter(isLive);
     const reports = await Promise.all(live.map((record) => this.#childHealth(record)));
-    let status: HealthStatus = 'healthy';
     const unwell: string[] = [];
     reports.forEach((report, index) => {
-      if (SEVERITY[report.status] > SEVERITY[status]) status = report.status;
       if (report.status !== 'healthy') unwell.push(`${live[index]!.spec.id} ${report.status}`);
     });
     return {
-      status,
+      status: worstHealth(reports.map((report) => report.status)),
       message: unwell.length === 0 ? `${live.length} children healthy` : unwell.join(', '),
       details: {
         children: Object.fromEntries(live.map((record, index) => [record.spec.id, reports[index]])),
@@ -269,7 +249,7 @@ export class Supervisor implements Service, CrashReporter {
   status(): Readonly<Record<string, unknown>> {
     const now = this.#clock.nowMs();
     return {
-      state: this.#state,
+      state: this.state,
       strategy: this.strategy,
       maxRestarts: this.maxRestarts,
       periodMs: this.periodMs,
@@ -288,7 +268,7 @@ export class Supervisor implements Service, CrashReporter {
           reason: describeReason(child.lastExit.reason),
         },
       })),
-      failure: this.#failure && serializeError(this.#failure),
+      failure: this.failure && serializeError(this.failure),
     };
   }
 
@@ -405,66 +385,32 @@ export class Supervisor implements Service, CrashReporter {
     };
   }
 
-  async #start(signal: AbortSignal | undefined): Promise<void> {
-    // Without a stop in progress nothing is awaited, so the state is 'starting' before start()
-    // returns and a stop() right after it is not lost.
-    if (this.#stopping) {
-      const stops = this.#stops;
-      await this.#stopping;
-      if (this.#stops !== stops) {
-        const reason = new Error(`${this.name} was stopped before it started`);
-        throw wrap(reason, SupervisionErrors.child_start_failed, 'start aborted');
-      }
-    }
-    signal?.throwIfAborted();
-    this.#state = 'starting';
-    this.#failure = undefined;
+  /** The start hook: starts the children in order, or stops those started and fails. */
+  async #startChildren(run: AbortSignal): Promise<void> {
     this.#intensity.reset();
-    const run = new AbortController();
-    this.#run = run;
-    const forward = (): void => {
-      run.abort(signal?.reason);
-    };
-    signal?.addEventListener('abort', forward, { once: true });
-    try {
-      await this.#enqueue(async () => {
-        const started: ChildRecord[] = [];
-        for (const record of [...this.#records]) {
-          const error = run.signal.aborted
-            ? wrap(abortReason(run.signal), SupervisionErrors.child_start_failed, 'start aborted')
-            : await this.#startChild(record);
-          if (error) {
-            for (const done of started.reverse()) await this.#shutdownChild(done);
-            this.#state = 'failed';
-            this.#failure = error;
-            throw error;
-          }
-          started.push(record);
-        }
-        // A stop() that came while the last child started (from an event listener) stands.
-        if (this.#state === 'starting') this.#state = 'running';
-      });
-    } finally {
-      signal?.removeEventListener('abort', forward);
+    const started: ChildRecord[] = [];
+    for (const record of [...this.#records]) {
+      const error = run.aborted
+        ? wrap(abortReason(run), SupervisionErrors.child_start_failed, 'start aborted')
+        : await this.#startChild(record);
+      if (error) {
+        for (const done of started.reverse()) await this.#shutdownChild(done);
+        throw error;
+      }
+      started.push(record);
     }
   }
 
-  /** Cancels what runs in the background: pending restarts and starts in progress. */
-  #halt(): void {
-    this.#run.abort(new Error(`supervisor '${this.name}' is stopping`));
+  /** The stop hook: cancels pending restarts and stops every child in reverse order. */
+  async #stopChildren(): Promise<void> {
     for (const timer of this.#backoffTimers) timer.cancel();
     this.#backoffTimers.clear();
-  }
-
-  async #stopAll(): Promise<void> {
     for (const record of [...this.#records].reverse()) await this.#shutdownChild(record);
   }
 
-  /** Runs `op` after every change queued before it. */
+  /** Runs `op` after every change queued before it (the supervisor's mailbox). */
   #enqueue<T>(op: () => Promise<T>): Promise<T> {
-    const result = this.#queue.then(op);
-    this.#queue = result.catch(() => undefined);
-    return result;
+    return this.#lifecycle.serialize(op);
   }
 
   #find(id: string, operation: string): ChildRecord {
@@ -479,11 +425,12 @@ export class Supervisor implements Service, CrashReporter {
   }
 
   #requireRunning(operation: string): void {
-    if (this.#state !== 'running') {
+    const { state } = this;
+    if (state !== 'running') {
       throw new FoundationError(
         'service_unavailable',
-        `${operation}: supervisor '${this.name}' is ${this.#state}`,
-        { context: { supervisor: this.name, state: this.#state } },
+        `${operation}: supervisor '${this.name}' is ${state}`,
+        { context: { supervisor: this.name, state } },
       );
     }
   }
@@ -507,7 +454,7 @@ export class Supervisor implements Service, CrashReporter {
     const controller = new AbortController();
     record.controller = controller;
     record.state = 'starting';
-    const run = this.#run.signal;
+    const run = this.#lifecycle.signal;
     const forward = (): void => {
       controller.abort(run.reason);
     };
@@ -599,7 +546,8 @@ export class Supervisor implements Service, CrashReporter {
     const poll = record.spec.healthCheck;
     if (record.polling || record.incarnation !== incarnation || !handle?.health || !poll) return;
     record.polling = true;
-    void within(() => handle.health!(), poll.timeoutMs, this.#clock)
+    // Nobody awaits a poll: its deadline must not hold the process open.
+    void within(() => handle.health!(), poll.timeoutMs, this.#clock, { background: true })
       .then(
         (outcome) => {
           if (outcome === TIMED_OUT) return `health check exceeded ${poll.timeoutMs} ms`;
@@ -711,7 +659,7 @@ export class Supervisor implements Service, CrashReporter {
     kind: EndKind,
     reason: unknown,
   ): Promise<void> {
-    if (this.#state !== 'running' || record.incarnation !== incarnation) return;
+    if (this.state !== 'running' || record.incarnation !== incarnation) return;
     if (record.state !== 'running') return;
     record.lastExit = { kind, reason, atMs: this.#clock.nowMs() };
     this.#emitExit(record, record.lastExit);
@@ -776,7 +724,7 @@ export class Supervisor implements Service, CrashReporter {
   /** Starts, in order, the children waiting for the group restart `token`. */
   async #restartGroup(token: object): Promise<void> {
     for (const record of [...this.#records]) {
-      if (this.#state !== 'running') return;
+      if (this.state !== 'running') return;
       if (record.restartToken !== token || record.state !== 'restarting') continue;
       record.restartToken = undefined;
       record.restarts++;
@@ -805,7 +753,7 @@ export class Supervisor implements Service, CrashReporter {
   async #escalate(reason: unknown): Promise<void> {
     // A stop() that came while this crash was handled already stops everything: a supervisor
     // being stopped does not fail.
-    if (this.#state !== 'running') return;
+    if (this.state !== 'running') return;
     const history = this.#intensity.window(this.#clock.nowMs());
     const error = new FoundationError(
       SupervisionErrors.supervisor_escalated,
@@ -821,31 +769,10 @@ export class Supervisor implements Service, CrashReporter {
         },
       },
     );
-    this.#state = 'stopping';
-    this.#halt();
     // The shutdown is this supervisor's stop in progress: a stop() called meanwhile waits for
-    // it (rather than returning at once while children are still stopping) and wins: the
-    // supervisor then ends `stopped`, and nobody is told of a crash of a supervisor being stopped.
-    const stops = this.#stops;
-    const shutdown = (async () => {
-      await this.#stopAll();
-      const stopped = this.#stops !== stops;
-      this.#state = stopped ? 'stopped' : 'failed';
-      this.#failure = stopped ? undefined : error;
-      return stopped;
-    })();
-    const stopping = shutdown.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#stopping = stopping;
-    let stopped: boolean;
-    try {
-      stopped = await shutdown;
-    } finally {
-      if (this.#stopping === stopping) this.#stopping = undefined;
-    }
-    if (stopped) return;
+    // it and wins: the supervisor then ends `stopped`, and nobody is told of a crash of a
+    // supervisor being stopped.
+    if (!(await this.#lifecycle.fail(error))) return;
     this.#feed.emit(() => ({
       type: 'escalated',
       supervisor: this.name,

@@ -35,6 +35,32 @@ function slowStopper(id: string, journal: string[]) {
   };
 }
 
+/** A child that stops at once and can be crashed by the test. */
+function crashable(id: string) {
+  let crash!: (reason?: unknown) => void;
+  const spec: StartChildSpec = {
+    id,
+    start: (context) => {
+      crash = context.crash;
+      return { stop: () => undefined };
+    },
+  };
+  return {
+    spec,
+    crash: (reason?: unknown) => {
+      crash(reason);
+    },
+  };
+}
+
+/** Crashes `child` twice: past an intensity of 1, the second crash escalates. */
+async function escalate(child: { crash: (reason?: unknown) => void }): Promise<void> {
+  child.crash(new Error('one'));
+  await flush();
+  child.crash(new Error('two'));
+  await flush();
+}
+
 describe('stop() during an escalation', () => {
   it('waits for the escalation shutdown and ends stopped, not failed', async () => {
     const journal: string[] = [];
@@ -133,6 +159,79 @@ describe('stop() during an escalation', () => {
     expect(supervisor.state).toBe('failed');
     expect(crashes).toHaveLength(1);
     expect(supervisor.failure?.code).toBe(5201);
+  });
+});
+
+describe('stop() and start() during an escalation (one lifecycle in core)', () => {
+  it('a stop() made from inside a child stop of the escalation waits for it and wins', async () => {
+    const clock = new ManualClock();
+    const flaky = crashable('flaky');
+    let innerStop: Promise<void> | undefined;
+    let innerDone = false;
+    const supervisor: Supervisor = new Supervisor({
+      name: 'top',
+      clock,
+      maxRestarts: 1,
+      periodMs: 60_000,
+      children: [
+        {
+          id: 'owner',
+          shutdownTimeoutMs: 60_000,
+          // A child that stops its own supervisor when stopped (wired both ways).
+          start: () => ({
+            stop: async () => {
+              innerStop ??= supervisor.stop().then(() => {
+                innerDone = true;
+              });
+              await clock.sleep(100);
+            },
+          }),
+        },
+        flaky.spec,
+      ],
+    });
+    const crashes: unknown[] = [];
+    supervisor.onCrash((reason) => crashes.push(reason));
+    await supervisor.start();
+    await escalate(flaky); // the escalation stops 'owner'
+    expect(innerStop).toBeDefined();
+    expect(innerDone).toBe(false); // not returned at once while children still stop
+    await clock.advanceAsync(100);
+    await innerStop;
+    expect(supervisor.state).toBe('stopped');
+    expect(supervisor.failure).toBeUndefined();
+    expect(crashes).toEqual([]);
+  });
+
+  it('a start() asked for during an escalation runs after it, afresh, and the escalation is reported once', async () => {
+    const journal: string[] = [];
+    const slow = slowStopper('b', journal);
+    const a = crashable('a');
+    const supervisor = new Supervisor({
+      name: 'top',
+      clock: new ManualClock(),
+      maxRestarts: 1,
+      periodMs: 60_000,
+      children: [{ ...slow.spec, shutdownTimeoutMs: 60_000 }, a.spec],
+    });
+    const crashes: unknown[] = [];
+    supervisor.onCrash((reason) => crashes.push(reason));
+    await supervisor.start();
+    await escalate(a);
+    expect(journal.at(-1)).toBe('stopping:b');
+    const restarting = supervisor.start();
+    await flush();
+    expect(supervisor.state).toBe('stopping');
+    slow.finishStop();
+    await restarting;
+    expect(crashes).toHaveLength(1);
+    expect(supervisor.state).toBe('running');
+    expect(supervisor.failure).toBeUndefined();
+    expect(journal.filter((line) => line === 'start:b')).toHaveLength(2);
+    const stopping = supervisor.stop();
+    await flush();
+    slow.finishStop();
+    await stopping;
   });
 });
 
