@@ -96,19 +96,24 @@ describe('planning phases', () => {
     expect(phases.find((p) => p.id === 'test')!.commands[0]!.args).toEqual(['run', 'test:unit']);
   });
 
-  it('limits lint to changed files and tells when --changed does not apply', () => {
+  it('limits lint to changed files and runs the vitest test:unit script with --changed', () => {
     const ws = join(dir, 'ws');
     write(ws, { 'src/a.ts': '', 'vitest.config.ts': '', 'node_modules/.bin/vitest': BIN });
     const phases = planPhases(readProject(ws), {
-      changedFiles: ['src/a.ts', 'README.md', 'gone.ts'],
-      mergeBase: 'abc',
+      changed: { files: ['src/a.ts', 'README.md', 'gone.ts'], mergeBase: 'abc' },
     });
     expect(phases.find((p) => p.id === 'lint')!.commands[0]!.args).toEqual([
       '--max-warnings=0',
       'src/a.ts',
     ]);
-    expect(phases.find((p) => p.id === 'test')!.note).toContain('--changed does not apply');
-    const none = planPhases(readProject(ws), { changedFiles: ['README.md'] });
+    const test = phases.find((p) => p.id === 'test')!;
+    expect(test.commands.map((c) => [c.command.slice(ws.length), c.args])).toEqual([
+      ['/node_modules/.bin/vitest', ['run', '--changed', 'abc']],
+    ]);
+    expect(test.note).toBe('--changed: vitest ran the tests related to files changed since abc');
+    const none = planPhases(readProject(ws), {
+      changed: { files: ['README.md'], mergeBase: 'abc' },
+    });
     expect(none.find((p) => p.id === 'lint')!.skipReason).toBe('no changed files to lint');
   });
 
@@ -123,10 +128,11 @@ describe('planning phases', () => {
     const project = readProject(npm);
     expect(project.packageManager).toBe('npm');
     expect(project.workspaces).toHaveLength(1);
-    const test = planPhases(project, { changedFiles: [], mergeBase: 'abc123' }).find(
+    const test = planPhases(project, { changed: { files: [], mergeBase: 'abc123' } }).find(
       (p) => p.id === 'test',
     )!;
     expect(test.commands[0]!.args).toEqual(['run', '--changed', 'abc123']);
+    expect(test.note).toContain('changed since abc123');
   });
 
   it('reads workspace globs defensively', () => {
@@ -258,6 +264,48 @@ describe('running phases', () => {
     });
     expect(missing.exitCode).toBe(1);
     expect(missing.output).toContain('ENOENT');
+  });
+});
+
+describe('runCommand', () => {
+  it("sets the command's variables on top of the environment, with colours off", async () => {
+    const result = await runCommand({
+      command: process.execPath,
+      args: [
+        '-e',
+        'console.log([process.env.FOO, process.env.NO_COLOR, process.env.FORCE_COLOR].join(","))',
+      ],
+      cwd: process.cwd(),
+      env: { FOO: 'bar', NO_COLOR: '' },
+    });
+    expect(result).toEqual({ exitCode: 0, output: 'bar,1,0\n' });
+  });
+
+  it('keeps at most 200 000 characters of output', async () => {
+    const result = await runCommand({
+      command: process.execPath,
+      args: ['-e', 'for (let i = 0; i < 40; i++) process.stdout.write("x".repeat(10000))'],
+      cwd: process.cwd(),
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.output.length).toBeGreaterThanOrEqual(200_000);
+    expect(result.output.length).toBeLessThan(400_000);
+  });
+
+  it('kills the command when the signal aborts, reporting exit code 1', async () => {
+    const controller = new AbortController();
+    const running = runCommand(
+      {
+        command: process.execPath,
+        args: ['-e', 'console.log("started"); setInterval(() => {}, 1000)'],
+        cwd: process.cwd(),
+      },
+      controller.signal,
+    );
+    controller.abort();
+    const result = await running;
+    expect(result.exitCode).toBe(1);
+    expect(result.output).toContain('aborted');
   });
 });
 

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ManualClock } from '@foundation/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Progress, painter } from '../src/cli/io.js';
+import { Progress, SPINNER_INTERVAL_MS, painter } from '../src/cli/io.js';
 import { runCli } from '../src/cli/main.js';
 import { captureIo, tempDir } from './helpers.js';
 
@@ -196,17 +197,53 @@ describe('terminal output', () => {
     expect(painter(captureIo('/'))('red', 'x')).toBe('x');
   });
 
-  it('shows a spinner on a TTY and plain lines otherwise; stop clears it', () => {
+  it('animates a spinner with the time so far on a TTY, from the clock; stop cancels and clears it', () => {
+    const clock = new ManualClock();
     const tty = captureIo('/', { isTTY: true });
-    const spinner = new Progress(tty);
+    const spinner = new Progress(tty, clock);
     spinner.start('lint');
+    expect(tty.out()).toBe('\r\x1b[2K⠋ lint 0.0 s');
+    clock.advance(SPINNER_INTERVAL_MS * 2);
+    expect(tty.out()).toBe('\r\x1b[2K⠋ lint 0.0 s\r\x1b[2K⠙ lint 0.1 s\r\x1b[2K⠹ lint 0.2 s');
     spinner.start('test');
+    expect(tty.out().endsWith('\r\x1b[2K\r\x1b[2K⠋ test 0.0 s')).toBe(true);
     spinner.stop();
     spinner.stop();
-    expect(tty.out()).toContain('lint');
-    expect(tty.out()).toContain('\r\x1b[2K');
+    const shown = tty.out();
+    expect(shown.endsWith('⠋ test 0.0 s\r\x1b[2K')).toBe(true);
+    clock.advance(10_000);
+    expect(tty.out()).toBe(shown);
+  });
+
+  it('writes one plain line per phase, and no escape codes, when not on a TTY', () => {
+    const clock = new ManualClock();
     const plain = captureIo('/');
-    new Progress(plain).start('lint');
+    const progress = new Progress(plain, clock);
+    progress.start('lint');
+    clock.advance(1_000);
+    progress.stop();
     expect(plain.out()).toBe('▸ lint …\n');
+  });
+
+  it('shows phases in colour on a TTY and plainly with NO_COLOR', async () => {
+    const { dir, remove } = tempDir();
+    try {
+      writeFileSync(
+        join(dir, 'package.json'),
+        JSON.stringify({ name: 'tty', scripts: { smoke: 'node -e ""' } }),
+      );
+      writeFileSync(join(dir, 'package-lock.json'), '{}');
+      const tty = captureIo(dir, { isTTY: true });
+      expect(await runCli(['check', '--only', 'smoke,test'], tty)).toBe(0);
+      expect(tty.out()).toContain('smoke tests (the `smoke` scripts)');
+      expect(tty.out()).toContain('\x1b[32mpassed \x1b[39m smoke');
+      expect(tty.out()).toContain('\x1b[33mskipped\x1b[39m test');
+      const noColor = captureIo(dir, { isTTY: true, env: { NO_COLOR: '1' } });
+      expect(await runCli(['check', '--only', 'smoke'], noColor)).toBe(0);
+      expect(noColor.out()).not.toContain('\x1b[3');
+      expect(noColor.out()).toContain('passed  smoke');
+    } finally {
+      remove();
+    }
   });
 });

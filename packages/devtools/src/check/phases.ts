@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { planChangedTests, vitestChangedNote, type ChangedSince } from './changed-tests.js';
 import { firstExisting, findBin, readManifest, scriptsOf, type ProjectInfo } from './project.js';
 import type { Command } from './run-command.js';
 
@@ -31,10 +32,8 @@ export interface PlannedPhase {
 
 /** What the planner needs besides the project. */
 export interface PlanOptions {
-  /** Files changed since the merge base (relative to the root) when `--changed` is given. */
-  readonly changedFiles?: readonly string[];
-  /** The merge base commit, when `--changed` is given. */
-  readonly mergeBase?: string;
+  /** The merge base and the files changed since it, when `--changed` is given. */
+  readonly changed?: ChangedSince;
 }
 
 const PRETTIER_CONFIGS = [
@@ -96,8 +95,8 @@ function planLint(project: ProjectInfo, options: PlanOptions): PlannedPhase {
   const bin = findBin(project.root, 'eslint');
   if (!bin) return skipped('lint', title, 'eslint is not installed');
   let targets = ['.'];
-  if (options.changedFiles) {
-    targets = options.changedFiles.filter(
+  if (options.changed) {
+    targets = options.changed.files.filter(
       (f) => LINTABLE.test(f) && existsSync(join(project.root, f)),
     );
     if (targets.length === 0) return skipped('lint', title, 'no changed files to lint');
@@ -153,27 +152,32 @@ function planSmoke(project: ProjectInfo): PlannedPhase {
 
 function planTests(project: ProjectInfo, options: PlanOptions): PlannedPhase {
   const title = 'unit tests (vitest)';
+  const { changed } = options;
   if (project.scripts['test:unit'] !== undefined) {
+    if (changed) return { id: 'test', title, commands: [], ...planChangedTests(project, changed) };
     return {
       id: 'test',
       title,
       commands: [
         { command: project.packageManager, args: ['run', 'test:unit'], cwd: project.root },
       ],
-      ...(options.changedFiles && {
-        note: '--changed does not apply to the test:unit script; all tests ran',
-      }),
     };
   }
   if (!firstExisting(project.root, VITEST_CONFIGS))
     return skipped('test', title, 'no test:unit script and no vitest config');
   const bin = findBin(project.root, 'vitest');
   if (!bin) return skipped('test', title, 'vitest is not installed');
-  const changed = options.mergeBase ? ['--changed', options.mergeBase] : [];
   return {
     id: 'test',
     title,
-    commands: [{ command: bin, args: ['run', ...changed], cwd: project.root }],
+    commands: [
+      {
+        command: bin,
+        args: ['run', ...(changed ? ['--changed', changed.mergeBase] : [])],
+        cwd: project.root,
+      },
+    ],
+    ...(changed && { note: vitestChangedNote(changed) }),
   };
 }
 

@@ -8,6 +8,8 @@ export interface Command {
   readonly args: readonly string[];
   /** The folder it runs in. */
   readonly cwd: string;
+  /** Variables set for it on top of the inherited environment (a script's `NAME=value`). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** What a command did. */
@@ -36,7 +38,7 @@ export const runCommand: CommandRunner = (command, signal) =>
     };
     const child = spawn(command.command, command.args, {
       cwd: command.cwd,
-      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+      env: { ...process.env, ...command.env, FORCE_COLOR: '0', NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(signal && { signal }),
     });

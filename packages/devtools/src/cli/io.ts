@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { systemClock, type Clock, type Timer } from '@foundation/core';
 
 /** Where the CLI reads and writes; the real process, or a test's capture. */
 export interface CliIo {
@@ -28,38 +29,53 @@ export function painter(io: CliIo): (style: Style, text: string) => string {
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
+/** How often the spinner redraws, in milliseconds. */
+export const SPINNER_INTERVAL_MS = 80;
+
 /**
- * Shows that a long phase is running: a spinner on a terminal, one plain line otherwise. Its
- * timer is unref'd and owned here: `stop()` clears it and the spinner's line.
+ * Shows that a long phase is running: on a terminal a spinner with the time so far, redrawn in
+ * place; otherwise one plain line when the phase starts. Its timer comes from the clock (so it
+ * never keeps the process alive) and is owned here: `stop()` cancels it and clears the line.
  */
 export class Progress {
   readonly #io: CliIo;
-  #timer: NodeJS.Timeout | undefined;
-  #frame = 0;
+  readonly #clock: Clock;
+  #timer: Timer | undefined;
 
-  constructor(io: CliIo) {
+  /**
+   * @param io - Where the spinner or the plain lines are written; `io.isTTY` picks which.
+   * @param clock - The clock for the redraws and the time shown. Default `systemClock`.
+   */
+  constructor(io: CliIo, clock: Clock = systemClock) {
     this.#io = io;
+    this.#clock = clock;
   }
 
-  /** Shows `label` as running. */
+  /**
+   * Shows `label` as running, replacing what was shown before.
+   *
+   * @param label - What is running, such as `lint (eslint, zero warnings)`.
+   */
   start(label: string): void {
     this.stop();
     if (!this.#io.isTTY) {
       this.#io.stdout(`▸ ${label} …\n`);
       return;
     }
+    const startMs = this.#clock.nowMs();
+    let frame = 0;
     const draw = (): void => {
-      this.#io.stdout(`\r${FRAMES[this.#frame++ % FRAMES.length]!} ${label}`);
+      const seconds = ((this.#clock.nowMs() - startMs) / 1000).toFixed(1);
+      this.#io.stdout(`\r\x1b[2K${FRAMES[frame++ % FRAMES.length]!} ${label} ${seconds} s`);
     };
     draw();
-    this.#timer = setInterval(draw, 80);
-    this.#timer.unref();
+    this.#timer = this.#clock.setInterval(draw, SPINNER_INTERVAL_MS);
   }
 
-  /** Clears the spinner. */
+  /** Clears the spinner's line and stops its timer; does nothing when none is shown. */
   stop(): void {
     if (this.#timer === undefined) return;
-    clearInterval(this.#timer);
+    this.#timer.cancel();
     this.#timer = undefined;
     this.#io.stdout('\r\x1b[2K');
   }

@@ -135,10 +135,7 @@ async function check(flags: CheckFlags, io: CliIo): Promise<number> {
   const root = resolve(io.cwd, flags.root ?? '.');
   const project = readProject(root);
   const changed = flags.changed === true ? changedSinceMergeBase(root) : undefined;
-  const planned = planPhases(
-    project,
-    changed ? { changedFiles: changed.files, mergeBase: changed.mergeBase } : {},
-  );
+  const planned = planPhases(project, changed ? { changed } : {});
   const json = flags.json === true;
   const progress = new Progress(io);
   try {
