@@ -1,7 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { systemClock, TIMED_OUT, within, type Clock, type Foundation } from '@foundation/core';
 import { FoundationError, withContext } from '@foundation/errors';
-import { defaultTelemetry, PROMETHEUS_CONTENT_TYPE, type Telemetry } from '@foundation/telemetry';
+import {
+  defaultTelemetry,
+  formatTraceparent,
+  newSpanId,
+  newTraceId,
+  PROMETHEUS_CONTENT_TYPE,
+  runWithTraceContext,
+  type Telemetry,
+  type TraceContext,
+} from '@foundation/telemetry';
 import { negotiateMetricsFormat } from './accept.js';
 import { HttpErrors, invalidOption } from './codes.js';
 import { resolveCorrelation, type Correlation } from './correlation.js';
@@ -54,6 +63,12 @@ export interface RequestScope {
   readonly correlationId: string;
   /** Where the id came from, and the caller's trace context. */
   readonly correlation: Correlation;
+  /**
+   * The request's own place in the trace: the caller's trace id (or a new one) and this
+   * request's span id, echoed as the response's `traceparent`. Spans opened in `run` are its
+   * children, and `currentTraceparent()` there gives outgoing calls this trace.
+   */
+  readonly trace: TraceContext;
   /** The `http.request.method` value (`_OTHER` for unknown methods). */
   readonly method: string;
   /** The `http.route` value: a low-cardinality template such as `/users/:id`; '' when none. */
@@ -152,8 +167,9 @@ export interface HttpFoundation {
     options?: HandlerOptions,
   ): (request: IncomingMessage, response: ServerResponse) => void;
   /**
-   * Starts serving one request: resolves its correlation, sets `x-request-id` on the response,
-   * counts it in flight and records its duration when the response closes.
+   * Starts serving one request: resolves its correlation and trace position, sets
+   * `x-request-id` and `traceparent` on the response, counts it in flight and records its
+   * duration when the response closes.
    */
   begin(request: IncomingMessage, response: ServerResponse, options?: BeginOptions): RequestScope;
   /** The scope {@link HttpFoundation.begin} made for `request`, if any. */
@@ -294,6 +310,10 @@ class HandlerContext implements RequestContext {
     return this.#scope.correlation;
   }
 
+  get trace(): TraceContext {
+    return this.#scope.trace;
+  }
+
   get method(): string {
     return this.#scope.method;
   }
@@ -378,20 +398,28 @@ class HttpFoundationImpl implements HttpFoundation {
     const method = normalizeMethod(request.method);
     const clock = this.#clock;
     const startNs = clock.nowNs();
+    const caller = correlation.traceparent;
+    const trace: TraceContext = {
+      traceId: caller?.traceId ?? newTraceId(),
+      spanId: newSpanId(),
+      sampled: caller?.sampled ?? true,
+    };
     const scope: RequestScope = {
       correlationId: correlation.id,
       correlation,
+      trace,
       method,
       route: '',
       run: (fn) =>
         withContext(
           { operation: 'http.request', correlationId: correlation.id, clock, metadata: { method } },
-          fn,
+          () => runWithTraceContext(trace, fn),
         ),
     };
     (request as unknown as Record<symbol, RequestScope>)[this.#scopeKey] = scope;
     this.#active.add(response);
     response.setHeader('x-request-id', correlation.id);
+    response.setHeader('traceparent', formatTraceparent(trace));
     if (this.#draining) response.setHeader('connection', 'close');
     response.once('close', () => {
       this.#active.delete(response);

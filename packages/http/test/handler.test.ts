@@ -4,7 +4,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFoundation, ManualClock, type HealthReport, type Service } from '@foundation/core';
 import { currentCorrelationId, FoundationError } from '@foundation/errors';
 import { rateLimiter } from '@foundation/resilience';
-import { createTelemetry, type HistogramSnapshot } from '@foundation/telemetry';
+import {
+  createTelemetry,
+  currentSpan,
+  currentTraceparent,
+  type HistogramSnapshot,
+} from '@foundation/telemetry';
 import {
   createHttpFoundation,
   HTTP_SERVER_REQUEST_DURATION,
@@ -60,6 +65,36 @@ describe('correlation', () => {
       source: 'traceparent',
       inContext: TRACE_ID,
     });
+  });
+
+  it("continues the caller's trace: echoes a traceparent with its own span id, parents spans on it", async () => {
+    const telemetry = createTelemetry();
+    const { base } = await serve(
+      (_request, response, context) => {
+        const span = telemetry.span(['work'], {}, () => currentSpan());
+        response.end(
+          JSON.stringify({ outgoing: currentTraceparent(), span, trace: context.trace }),
+        );
+      },
+      { telemetry },
+    );
+    const reply = await send(base, '/', { headers: { traceparent: TRACEPARENT } });
+    const body = JSON.parse(reply.body) as {
+      outgoing: string;
+      span: { traceId: string; parentSpanId: string; spanId: string };
+      trace: { traceId: string; spanId: string; sampled: boolean };
+    };
+    expect(body.trace.traceId).toBe(TRACE_ID);
+    expect(body.trace.spanId).toMatch(/^[0-9a-f]{16}$/);
+    expect(body.trace.spanId).not.toBe('00f067aa0ba902b7');
+    expect(reply.headers.traceparent).toBe(`00-${TRACE_ID}-${body.trace.spanId}-01`);
+    expect(body.outgoing).toBe(reply.headers.traceparent);
+    expect(body.span.traceId).toBe(TRACE_ID);
+    expect(body.span.parentSpanId).toBe(body.trace.spanId);
+    // Without a traceparent the request starts a trace of its own.
+    const fresh = await send(base, '/');
+    expect(fresh.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(fresh.headers.traceparent).not.toContain(TRACE_ID);
   });
 
   it('falls back to a valid x-request-id when the traceparent is invalid', async () => {
