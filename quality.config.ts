@@ -34,14 +34,10 @@ export default {
     },
     {
       name: 'contract',
+      // vitest's file filters: the *.test-d.ts type tests everywhere, devtools' compliance suite.
       command:
-        'pnpm -r --no-bail --filter ./packages/* exec vitest run --typecheck.only --passWithNoTests',
-      description: 'the *.test-d.ts type tests of every package',
-    },
-    {
-      name: 'compliance',
-      command: 'pnpm --filter @foundation/devtools exec vitest run test/compliance.test.ts',
-      description: "devtools' contract compliance checks",
+        'pnpm -r --no-bail --filter ./packages/* exec vitest run compliance .test-d --passWithNoTests',
+      description: "the *.test-d.ts type tests of every package and devtools' compliance checks",
     },
     {
       name: 'performance',

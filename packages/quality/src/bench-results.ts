@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { qualityError } from './errors.js';
+import { readJsonInput } from './json-input.js';
 
 /** One suite's results as bench-kit writes them (`FOUNDATION_BENCH_JSON`). */
 export interface BenchSuiteResult {
@@ -69,22 +70,7 @@ export function readBenchResults(dir: string): BenchSuiteResult[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => {
-      const file = join(dir, f);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(readFileSync(file, 'utf8'));
-      } catch (cause) {
-        throw qualityError(
-          'quality_input_unreadable',
-          `${f} is not valid JSON`,
-          'Re-run the benchmarks',
-          { file: f },
-          cause,
-        );
-      }
-      return parseBenchResult(parsed, f);
-    });
+    .map((f) => parseBenchResult(readJsonInput(join(dir, f), f, 'Re-run the benchmarks'), f));
 }
 
 /** Each case's per-round ratio to the suite's reference case. */
@@ -121,23 +107,8 @@ export function toBaseline(results: readonly BenchSuiteResult[], createdAt: stri
  * @throws FoundationError 8103 (`quality_input_unreadable`) when it is missing or malformed
  */
 export function readBaseline(file: string, shown: string): Baseline {
-  const todo = 'Record one with `foundation-quality baseline`';
-  if (!existsSync(file))
-    throw qualityError('quality_input_unreadable', `baseline ${shown} does not exist`, todo, {
-      file: shown,
-    });
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (cause) {
-    throw qualityError(
-      'quality_input_unreadable',
-      `baseline ${shown} is not valid JSON`,
-      todo,
-      { file: shown },
-      cause,
-    );
-  }
+  const todo = 'Record the baseline with `foundation-quality baseline`';
+  const parsed = readJsonInput(file, shown, todo);
   const record = (value: unknown): Record<string, unknown> =>
     typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
   const b = record(parsed);

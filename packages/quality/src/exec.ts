@@ -9,6 +9,8 @@ export interface CommandOutput {
   readonly stdout: string;
   /** Everything written to stderr. */
   readonly stderr: string;
+  /** True when the command ran past its `timeoutMs` and was stopped. */
+  readonly timedOut: boolean;
 }
 
 /** Splits a configured command on whitespace; commands run without a shell. */
@@ -18,13 +20,14 @@ export function splitCommand(command: string): [string, ...string[]] {
 }
 
 /**
- * Runs a command to completion and collects its output.
+ * Runs a command to completion and collects its output. With `timeoutMs`, a command still
+ * running then is stopped (SIGTERM) and its output so far comes back with `timedOut: true`.
  *
  * @throws FoundationError 8102 (`quality_tool_missing`) when the program does not exist
  */
 export function runCommand(
   command: string,
-  options: { cwd: string; env?: NodeJS.ProcessEnv; signal?: AbortSignal },
+  options: { cwd: string; env?: NodeJS.ProcessEnv; signal?: AbortSignal; timeoutMs?: number },
 ): Promise<CommandOutput> {
   const [program, ...args] = splitCommand(command);
   return new Promise((resolvePromise, reject) => {
@@ -36,9 +39,19 @@ export function runCommand(
     });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
+    let timedOut = false;
+    // Awaited by the caller, so it may keep the process alive; cleared when the command ends.
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGTERM');
+          }, options.timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
       if (error.code === 'ENOENT') {
         reject(
           qualityError(
@@ -54,10 +67,12 @@ export function runCommand(
       }
     });
     child.on('close', (exitCode) => {
+      clearTimeout(timer);
       resolvePromise({
         exitCode,
         stdout: Buffer.concat(stdout).toString('utf8'),
         stderr: Buffer.concat(stderr).toString('utf8'),
+        timedOut,
       });
     });
   });

@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { qualityError } from './errors.js';
+import { readJsonInput } from './json-input.js';
 
 /**
  * The package directories the patterns select: `dir/*` is every child of `dir` with a
@@ -26,20 +26,13 @@ export function resolvePackageDirs(rootDir: string, patterns: readonly string[])
 
 /** A package's name from its package.json (its directory name when it has none). */
 export function packageName(dir: string): string {
-  try {
-    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-      name?: unknown;
-    };
-    return typeof manifest.name === 'string' ? manifest.name : relativeName(dir);
-  } catch (cause) {
-    throw qualityError(
-      'quality_input_unreadable',
-      `${join(dir, 'package.json')} is not valid JSON`,
-      'Fix the package manifest',
-      { file: join(dir, 'package.json') },
-      cause,
-    );
-  }
+  const file = join(dir, 'package.json');
+  const manifest = readJsonInput(file, file, 'Fix the package manifest');
+  const name =
+    typeof manifest === 'object' && manifest !== null
+      ? (manifest as { name?: unknown }).name
+      : undefined;
+  return typeof name === 'string' ? name : relativeName(dir);
 }
 
 function relativeName(dir: string): string {

@@ -35,10 +35,23 @@ async function importTool(name: string, fromDir: string): Promise<unknown> {
 /**
  * The TypeScript compiler API, from the project when it has one.
  *
- * @throws FoundationError 8102 (`quality_tool_missing`) when typescript cannot be found
+ * @param fromDir - the project directory whose `typescript` is preferred
+ * @returns the compiler API module
+ * @throws FoundationError 8102 (`quality_tool_missing`) when typescript cannot be found or has
+ * no JavaScript compiler API (TypeScript 7)
  */
 export async function loadTypeScript(fromDir: string): Promise<TypeScriptApi> {
-  return (await importTool('typescript', fromDir)) as TypeScriptApi;
+  const loaded = (await importTool('typescript', fromDir)) as Partial<TypeScriptApi>;
+  // TypeScript 7 (the native compiler) ships no JavaScript compiler API.
+  if (typeof loaded.createProgram !== 'function') {
+    throw qualityError(
+      'quality_tool_missing',
+      `the installed 'typescript' (${String(loaded.version)}) has no compiler API`,
+      'Install TypeScript 5 or 6: pnpm add -D typescript@5',
+      { tool: 'typescript', dir: fromDir },
+    );
+  }
+  return loaded as TypeScriptApi;
 }
 
 /** The part of ESLint's Node API the lint gate uses. */

@@ -69,6 +69,24 @@ describe('broken tools and inputs', () => {
     });
   });
 
+  it('refuses a TypeScript without the JavaScript compiler API (TypeScript 7 is native)', async () => {
+    fixture = createFixture({
+      'node_modules/typescript/package.json': JSON.stringify({
+        name: 'typescript',
+        version: '7.0.2',
+        main: 'index.js',
+      }),
+      'node_modules/typescript/index.js': 'module.exports = { version: "7.0.2" };\n',
+    });
+    for (const gates of [{ types: {} }, { docs: {} }]) {
+      await expect(runGates({ gates }, { rootDir: fixture.root })).rejects.toMatchObject({
+        code: 8102,
+        message:
+          "the installed 'typescript' (7.0.2) has no compiler API. Install TypeScript 5 or 6: pnpm add -D typescript@5",
+      });
+    }
+  });
+
   it('reports a command that cannot be started as a crashed gate', async () => {
     fixture = createFixture({ 'notes.txt': 'not a program' });
     await expect(

@@ -69,6 +69,8 @@ export interface DependenciesGateConfig {
   readonly command?: string;
   /** The lowest severity that fails the gate (default `high`). */
   readonly severity?: 'low' | 'moderate' | 'high' | 'critical';
+  /** How long the audit may take before the gate is skipped as unanswered (default 120000). */
+  readonly timeoutMs?: number;
 }
 
 /** Options of the secrets gate. */

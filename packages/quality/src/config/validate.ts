@@ -44,6 +44,7 @@ const performance = z.strictObject({
 const dependencies = z.strictObject({
   command: command.default('pnpm audit --json'),
   severity: z.enum(['low', 'moderate', 'high', 'critical']).default('high'),
+  timeoutMs: z.number().int().min(1).default(120_000),
 });
 const secrets = z.strictObject({ allowList: relPath.optional() });
 const api = z.strictObject({

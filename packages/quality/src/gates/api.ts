@@ -9,6 +9,7 @@ import type { ResolvedGates } from '../config/validate.js';
 import { qualityError } from '../errors.js';
 import type { Evidence, Gate, GateContext, GateOutcome } from '../model.js';
 import { packageName, relativePath } from '../packages.js';
+import { noPackagesOutcome } from './outcome.js';
 
 type ApiOptions = NonNullable<ResolvedGates['api']>;
 
@@ -155,15 +156,7 @@ export function apiGate(options: ApiOptions): Gate {
     name: 'api',
     async run(context): Promise<GateOutcome> {
       const threshold = 'no API change without a changeset naming the package';
-      if (context.packageDirs.length === 0) {
-        return {
-          status: 'skipped',
-          threshold,
-          measured: 'no packages',
-          reason: 'the packages patterns select no package',
-          evidence: [],
-        };
-      }
+      if (context.packageDirs.length === 0) return noPackagesOutcome(threshold);
       const reportDir = resolve(context.rootDir, options.reportDir);
       const changesets = pendingChangesets(resolve(context.rootDir, options.changesetDir));
       const scratch = mkdtempSync(join(tmpdir(), 'foundation-quality-api-'));

@@ -1,11 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CoverageMetric } from '../config/types.js';
 import type { ResolvedGates } from '../config/validate.js';
 import { qualityError } from '../errors.js';
 import { runCommand, tail } from '../exec.js';
+import { parseJsonInput, readJsonInput } from '../json-input.js';
 import type { Evidence, Gate, GateOutcome } from '../model.js';
 import { packageName, relativePath } from '../packages.js';
+import { noPackagesOutcome } from './outcome.js';
 
 type CoverageOptions = NonNullable<ResolvedGates['coverage']>;
 
@@ -13,6 +14,8 @@ type CoverageOptions = NonNullable<ResolvedGates['coverage']>;
 type Figures = Record<CoverageMetric, number>;
 
 const METRICS: readonly CoverageMetric[] = ['lines', 'branches', 'functions', 'statements'];
+
+const REGENERATE = 'Regenerate it with vitest run --coverage and the json-summary reporter';
 
 /** Reads one metric's percentage; istanbul writes "Unknown" when there is nothing to cover. */
 function readPct(entry: unknown, metric: CoverageMetric, file: string, key: string): number {
@@ -28,33 +31,29 @@ function readPct(entry: unknown, metric: CoverageMetric, file: string, key: stri
   throw qualityError(
     'quality_input_unreadable',
     `${file}: ${key}.${metric}.pct is missing or not a number`,
-    'Regenerate it with vitest run --coverage and the json-summary reporter',
+    REGENERATE,
     { file, path: `${key}.${metric}.pct` },
   );
 }
 
+/** A coverage summary's per-file figures and its total. */
+interface Summary {
+  readonly total: Figures;
+  readonly files: Map<string, Figures>;
+}
+
 /** Parses a coverage-summary.json into per-file figures and the total. */
-export function parseCoverageSummary(
-  text: string,
-  file: string,
-): { total: Figures; files: Map<string, Figures> } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (cause) {
-    throw qualityError(
-      'quality_input_unreadable',
-      `${file} is not valid JSON`,
-      'Regenerate it with vitest run --coverage and the json-summary reporter',
-      { file },
-      cause,
-    );
-  }
+export function parseCoverageSummary(text: string, file: string): Summary {
+  return summaryFigures(parseJsonInput(text, file, REGENERATE), file);
+}
+
+/** Checks a parsed coverage-summary.json and reads its figures. */
+function summaryFigures(parsed: unknown, file: string): Summary {
   if (typeof parsed !== 'object' || parsed === null || !('total' in parsed)) {
     throw qualityError(
       'quality_input_unreadable',
       `${file} has no "total" entry, so it is not an istanbul coverage summary`,
-      'Regenerate it with vitest run --coverage and the json-summary reporter',
+      REGENERATE,
       { file, path: 'total' },
     );
   }
@@ -91,15 +90,14 @@ export function coverageGate(options: CoverageOptions): Gate {
         }
         const file = join(dir, options.summaryFile);
         const shown = relativePath(context.rootDir, file);
-        if (!existsSync(file)) {
-          throw qualityError(
-            'quality_input_unreadable',
-            `${shown} does not exist`,
+        const summary = summaryFigures(
+          readJsonInput(
+            file,
+            shown,
             'Run the tests with coverage first (vitest run --coverage with the json-summary reporter) or set gates.coverage.command',
-            { file: shown },
-          );
-        }
-        const summary = parseCoverageSummary(readFileSync(file, 'utf8'), shown);
+          ),
+          shown,
+        );
         let packageLowest = 100;
         for (const metric of options.metrics) {
           const pct = summary.total[metric];
@@ -126,15 +124,7 @@ export function coverageGate(options: CoverageOptions): Gate {
           });
         }
       }
-      if (context.packageDirs.length === 0) {
-        return {
-          status: 'skipped',
-          threshold,
-          measured: 'no packages',
-          reason: 'the packages patterns select no package',
-          evidence: [],
-        };
-      }
+      if (context.packageDirs.length === 0) return noPackagesOutcome(threshold);
       const failed = lowest < options.threshold || evidence.some((e) => e.excerpt !== undefined);
       allFiles.sort((a, b) => a.worst - b.worst || a.file.localeCompare(b.file));
       for (const least of allFiles.slice(0, options.leastCovered)) {

@@ -1,5 +1,5 @@
 import type { ResolvedGates } from '../config/validate.js';
-import { runCommand, tail } from '../exec.js';
+import { runCommand, tail, type CommandOutput } from '../exec.js';
 import type { Evidence, Gate, GateOutcome } from '../model.js';
 
 type DependenciesOptions = NonNullable<ResolvedGates['dependencies']>;
@@ -76,7 +76,30 @@ export function parseAudit(text: string): Advisory[] | undefined {
   return undefined;
 }
 
-/** The dependencies gate: the package manager's audit, failing at or above a severity. */
+/**
+ * Why an audit gave no result, in a line: the error the package manager reported as JSON
+ * (`{ "error": { "code", "message" } }`, what pnpm and npm print when the registry refuses or
+ * cannot be reached), else the last line it printed.
+ */
+export function auditFailure(output: Pick<CommandOutput, 'stdout' | 'stderr'>): string {
+  try {
+    const parsed = JSON.parse(output.stdout) as { error?: { code?: unknown; message?: unknown } };
+    const { code, message } = parsed.error ?? {};
+    if (typeof message === 'string') {
+      return typeof code === 'string' ? `${code}: ${message}` : message;
+    }
+  } catch {
+    // Not JSON: fall through to the last line printed.
+  }
+  const last = tail(`${output.stdout}\n${output.stderr}`.trim(), 1);
+  return last === '' ? 'no output' : last;
+}
+
+/**
+ * The dependencies gate: the package manager's audit against the registry's advisories,
+ * failing at or above a severity. No answer (offline, refused, too slow) is a skip with the
+ * reason, never a pass.
+ */
 export function dependenciesGate(options: DependenciesOptions): Gate {
   return {
     name: 'dependencies',
@@ -85,14 +108,18 @@ export function dependenciesGate(options: DependenciesOptions): Gate {
       const output = await runCommand(options.command, {
         cwd: context.rootDir,
         signal: context.signal,
+        timeoutMs: options.timeoutMs,
       });
-      const advisories = parseAudit(output.stdout);
+      const advisories = output.timedOut ? undefined : parseAudit(output.stdout);
       if (advisories === undefined) {
+        const why = output.timedOut
+          ? `no answer within ${options.timeoutMs / 1000} s`
+          : auditFailure(output);
         return {
           status: 'skipped',
           threshold,
           measured: 'no audit result',
-          reason: `\`${options.command}\` gave no audit result (the registry did not answer?)`,
+          reason: `\`${options.command}\` gave no audit result (${why})`,
           evidence: [
             {
               message: `exit code ${String(output.exitCode)}`,

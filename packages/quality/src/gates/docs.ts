@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import type * as TS from 'typescript';
 import type { ResolvedGates } from '../config/validate.js';
 import { qualityError } from '../errors.js';
-import type { Evidence, Gate, GateOutcome } from '../model.js';
+import type { Gate, GateOutcome } from '../model.js';
 import { packageName, relativePath } from '../packages.js';
 import { loadTypeScript, type TypeScriptApi } from '../tools.js';
+import { capEvidence, noPackagesOutcome } from './outcome.js';
 
 type DocsOptions = NonNullable<ResolvedGates['docs']>;
 
@@ -171,15 +172,7 @@ export function docsGate(options: DocsOptions): Gate {
         options.requireParams ? ', @param' : ''
       }${options.requireReturns ? ', @returns' : ''}${options.requireThrows ? ', @throws' : ''})`;
       const entries = context.packageDirs.map((dir) => ({ dir, entry: join(dir, options.entry) }));
-      if (entries.length === 0) {
-        return {
-          status: 'skipped',
-          threshold,
-          measured: 'no packages',
-          reason: 'the packages patterns select no package',
-          evidence: [],
-        };
-      }
+      if (entries.length === 0) return noPackagesOutcome(threshold);
       for (const { entry } of entries) {
         if (!existsSync(entry)) {
           throw qualityError(
@@ -210,12 +203,15 @@ export function docsGate(options: DocsOptions): Gate {
       }
       findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
       const failed = findings.length > options.maxUndocumented;
-      const evidence: Evidence[] = findings.slice(0, MAX_EVIDENCE).map((f) => ({
-        message: `${f.symbol} ${f.problem}`,
-        file: f.file,
-        line: f.line,
-        symbol: f.symbol,
-      }));
+      const evidence = capEvidence(
+        findings.map((f) => ({
+          message: `${f.symbol} ${f.problem}`,
+          file: f.file,
+          line: f.line,
+          symbol: f.symbol,
+        })),
+        MAX_EVIDENCE,
+      );
       return {
         status: failed ? 'failed' : 'passed',
         threshold,

@@ -4,6 +4,7 @@ import type { Evidence, Gate, GateOutcome } from '../model.js';
 import { relativePath } from '../packages.js';
 import { lintScore } from '../score.js';
 import { loadEslint } from '../tools.js';
+import { capEvidence } from './outcome.js';
 
 type LintOptions = NonNullable<ResolvedGates['lint']>;
 
@@ -81,7 +82,7 @@ export function lintGate(options: LintOptions): Gate {
             message: `top rule: ${rule} (${n} findings)`,
             symbol: rule,
           })),
-          ...evidence.slice(0, MAX_EVIDENCE),
+          ...capEvidence(evidence, MAX_EVIDENCE),
         ],
       };
     },

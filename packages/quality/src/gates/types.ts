@@ -6,6 +6,7 @@ import { qualityError } from '../errors.js';
 import type { Evidence, Gate, GateOutcome } from '../model.js';
 import { relativePath } from '../packages.js';
 import { loadTypeScript, type TypeScriptApi } from '../tools.js';
+import { capEvidence } from './outcome.js';
 
 type TypesOptions = NonNullable<ResolvedGates['types']>;
 
@@ -89,7 +90,7 @@ export function typesGate(options: TypesOptions): Gate {
         measured: `${errors.length} type errors in ${projects.length} projects`,
         value: errors.length,
         ...(failed ? { reason: `${errors.length} type errors` } : {}),
-        evidence: errors.slice(0, MAX_EVIDENCE),
+        evidence: capEvidence(errors, MAX_EVIDENCE),
       };
     },
   };
