@@ -1,7 +1,9 @@
 import type { Clock } from '@foundation/core';
-import { currentContext, currentCorrelationId, serializeError } from '@foundation/errors';
+import { hostname } from 'node:os';
+import { currentContext, currentCorrelationId } from '@foundation/errors';
 import { pino, type DestinationStream, type Level, type Logger } from 'pino';
 import { inputError } from './codes.js';
+import { errorSerializer } from './log-errors.js';
 import { spanStorage } from './span-context.js';
 
 /** Options for {@link createLogger}. */
@@ -24,6 +26,11 @@ export interface LoggerOptions {
   readonly destination?: DestinationStream;
   /** Take line timestamps from this clock's `wallMs`. Default: pino's own (`Date.now`). */
   readonly clock?: Clock;
+  /**
+   * Fields bound on every line, as pino's `base`. Default pino's own: `pid` and `hostname`;
+   * `null` leaves them out. `name` and `package` are added to it.
+   */
+  readonly base?: Readonly<Record<string, unknown>> | null;
 }
 
 /** The placeholder written in place of a redacted value. */
@@ -62,17 +69,23 @@ function checkRedactPaths(paths: unknown): string[] {
 }
 
 /**
- * Creates a pino logger for Foundation: errors (under `err` or `error`) written with the errors
- * package's lossless serializer, the correlation id, operation and span id of the current flow
- * on every line, and the given secret paths redacted. No line is lost: pino flushes the
+ * Creates a pino logger for Foundation that keeps pino's conventions: `pid` and `hostname` on
+ * every line (unless `base` says otherwise), errors (under `err` or `error`) written with the
+ * errors package's lossless serializer plus pino-std-serializers' `type` (the constructor name)
+ * on the error and each cause, the correlation id, operation, trace and span ids of the current
+ * flow on every line, and the given secret paths redacted — in error trees too, at every depth
+ * (a `*.token` path reaches `err.cause.context.token`). No line is lost: pino flushes the
  * destination synchronously after every `fatal` line (when the destination can, as
- * `pino.destination` can), and the default destination is flushed synchronously at exit. Use `logger.child({ package: 'config' })` for a package's logger.
+ * `pino.destination` can), and the default destination is flushed synchronously at exit. Use
+ * `logger.child({ package: 'config' })` for a package's logger.
  *
  * @param options - the lowest `level` written (default `info`), the `name` and `package` bound
- *   on every line, the `redact` paths of secrets, the `destination` (default standard output)
- *   and the clock for line timestamps; every field is optional
+ *   on every line, the `redact` paths of secrets, the `destination` (default standard output),
+ *   the clock for line timestamps and the `base` fields (default `pid` and `hostname`); every
+ *   field is optional
  * @returns a new pino logger writing JSON lines
- * @throws FoundationError `invalid_input` for an unknown level or a malformed redact path.
+ * @throws FoundationError `invalid_input` for an unknown level, a malformed redact path or a
+ *   `base` that is not an object or null.
  * @example
  * ```ts
  * const logger = createLogger({ name: 'api', redact: ['password', 'db.password'] });
@@ -90,7 +103,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     : pino.destination({ dest: 1, sync: false });
   const destination = options.destination ?? ownDestination!;
   const clock = options.clock;
-  const base: Record<string, unknown> = {};
+  const serializeErr = errorSerializer(paths, REDACTED);
+  if (options.base !== undefined && options.base !== null && typeof options.base !== 'object') {
+    throw inputError('invalid_input', 'base', 'base must be an object or null');
+  }
+  const base: Record<string, unknown> =
+    options.base === undefined ? { pid: process.pid, hostname: hostname() } : { ...options.base };
   if (options.name !== undefined) base.name = options.name;
   if (options.package !== undefined) base.package = options.package;
   try {
@@ -98,7 +116,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       {
         level,
         base,
-        serializers: { err: serializeError, error: serializeError },
+        serializers: { err: serializeErr, error: serializeErr },
         ...(paths.length > 0 && { redact: { paths, censor: REDACTED } }),
         mixin: contextFields,
         mixinMergeStrategy: mergeContext,

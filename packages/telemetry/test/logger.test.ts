@@ -2,7 +2,7 @@ import { ManualClock } from '@foundation/core';
 import { FoundationError, withContext } from '@foundation/errors';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -186,5 +186,74 @@ else process.exit(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('createLogger and pino conventions', () => {
+  it("keeps pino's pid and hostname unless base says otherwise", () => {
+    const destination = memoryDestination();
+    createLogger({ destination, name: 'api' }).info('hello');
+    expect(destination.lines[0]).toMatchObject({
+      pid: process.pid,
+      hostname: hostname(),
+      name: 'api',
+    });
+    const bare = memoryDestination();
+    createLogger({ destination: bare, base: null }).info('hello');
+    expect(bare.lines[0]).not.toHaveProperty('pid');
+    expect(bare.lines[0]).not.toHaveProperty('hostname');
+    const custom = memoryDestination();
+    createLogger({ destination: custom, base: { service: 'orders' }, package: 'p' }).info('x');
+    expect(custom.lines[0]).toMatchObject({ service: 'orders', package: 'p' });
+    expect(custom.lines[0]).not.toHaveProperty('pid');
+    expect(() => createLogger({ destination, base: 'x' as never })).toThrow(/base/);
+  });
+
+  it("writes pino-std-serializers' type next to Foundation's fields, on causes too", () => {
+    class PaymentError extends Error {}
+    const destination = memoryDestination();
+    const cause = new PaymentError('declined');
+    const error = new FoundationError('external_service_error', 'charge failed', { cause });
+    createLogger({ destination }).error({ err: error }, 'failed');
+    createLogger({ destination }).error({ err: new AggregateError([new TypeError('t')], 'many') });
+    const [line, aggregate] = destination.lines as { err: Record<string, unknown> }[];
+    expect(line!.err).toMatchObject({
+      type: 'FoundationError',
+      codeName: 'external_service_error',
+      message: 'charge failed',
+      cause: { type: 'PaymentError', message: 'declined', kind: 'error' },
+    });
+    expect(aggregate!.err).toMatchObject({
+      type: 'AggregateError',
+      errors: [{ type: 'TypeError' }],
+    });
+  });
+
+  it('redacts secrets in error causes and error contexts at any depth', () => {
+    const destination = memoryDestination();
+    const logger = createLogger({ destination, redact: ['*.token', 'password', 'db["api-key"]'] });
+    const context = { token: 'inner-secret', password: 'pw', db: { 'api-key': 'k', host: 'h' } };
+    const cause = new FoundationError('network_error', 'down', { context });
+    const error = new FoundationError('external_service_error', 'failed', {
+      cause,
+      context: { request: { token: 'outer-secret', id: 7 } },
+    });
+    logger.error({ err: error, request: { token: 'top-secret' } }, 'failed');
+    const text = JSON.stringify(destination.lines[0]);
+    for (const secret of ['inner-secret', 'outer-secret', 'top-secret', '"pw"', '"k"']) {
+      expect(text).not.toContain(secret);
+    }
+    const err = destination.lines[0]!.err as {
+      context: { request: { token: string; id: number } };
+      cause: {
+        context: { token: string; password: string; db: { 'api-key': string; host: string } };
+      };
+    };
+    expect(err.cause.context.token).toBe(REDACTED);
+    expect(err.cause.context.password).toBe(REDACTED);
+    expect(err.cause.context.db).toEqual({ 'api-key': REDACTED, host: 'h' });
+    expect(err.context.request).toEqual({ token: REDACTED, id: 7 });
+    // The live error is untouched: only the log line is redacted.
+    expect(cause.context.token).toBe('inner-secret');
   });
 });
