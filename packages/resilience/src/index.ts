@@ -82,5 +82,5 @@ export {
   type FallbackOptions,
 } from './fallback.js';
 
-// Supervision and self-healing
+// Supervision and self-healing (also its own entry, @foundation/resilience/supervision)
 export * from './supervision/index.js';

@@ -1,5 +1,6 @@
 import { checkConformance, ServiceDescriptor, type Service } from '@foundation/core';
-import type { ChildContext, RestartBackoff, RestartType, Stoppable } from './types.js';
+import type { Backoff } from '../backoff.js';
+import type { ChildContext, RestartType, Stoppable } from './types.js';
 import {
   invalidSpec,
   requireFunction,
@@ -18,7 +19,7 @@ export interface NormalizedChild {
   readonly restart: RestartType;
   readonly shutdownTimeoutMs: number;
   readonly startTimeoutMs: number;
-  readonly backoff: Required<RestartBackoff> | undefined;
+  readonly backoff: Backoff | undefined;
   readonly healthCheck: { readonly intervalMs: number; readonly timeoutMs: number } | undefined;
   /** Starts one incarnation: the spec's `start`, or the service adapter. */
   readonly launch: (context: ChildContext) => Stoppable | Promise<Stoppable>;
@@ -67,8 +68,14 @@ function serviceLauncher(service: Service): NormalizedChild['launch'] {
   };
 }
 
-function normalizeBackoff(value: unknown, path: string): Required<RestartBackoff> | undefined {
+/**
+ * A child's restart backoff as a {@link Backoff}: a function is taken as it is; the deprecated
+ * `{ initialDelayMs, maxDelayMs, factor }` object becomes the exponential backoff it describes
+ * (`min(maxDelayMs, initialDelayMs * factor^(n-1))`, no jitter).
+ */
+function normalizeBackoff(value: unknown, path: string): Backoff | undefined {
   if (value === undefined) return undefined;
+  if (typeof value === 'function') return value as Backoff;
   const backoff = requireObject(value, path);
   const initialDelayMs = requireNumber(
     backoff.initialDelayMs,
@@ -83,7 +90,7 @@ function normalizeBackoff(value: unknown, path: string): Required<RestartBackoff
     `${path}.maxDelayMs`,
   );
   const factor = requireNumber(backoff.factor, { min: 1 }, 2, `${path}.factor`);
-  return { initialDelayMs, maxDelayMs, factor };
+  return (n) => Math.min(maxDelayMs, initialDelayMs * factor ** (n - 1));
 }
 
 function normalizeHealthCheck(value: unknown, path: string): NormalizedChild['healthCheck'] {

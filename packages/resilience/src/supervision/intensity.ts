@@ -1,4 +1,4 @@
-import type { RestartBackoff, RestartRecord } from './types.js';
+import type { RestartRecord } from './types.js';
 
 /**
  * The restart intensity rule, as pure bookkeeping: a restart counts while it is younger than
@@ -43,13 +43,4 @@ export class RestartIntensity {
     const firstCounting = this.#history.findIndex((r) => nowMs - r.atMs < this.#periodMs);
     this.#history = firstCounting < 0 ? [] : this.#history.slice(firstCounting);
   }
-}
-
-/**
- * The delay before the `n`-th restart (n >= 1) of a child within the intensity period:
- * `min(maxDelayMs, initialDelayMs * factor^(n-1))`, or 0 without a backoff.
- */
-export function restartDelayMs(backoff: Required<RestartBackoff> | undefined, n: number): number {
-  if (!backoff) return 0;
-  return Math.min(backoff.maxDelayMs, backoff.initialDelayMs * backoff.factor ** (n - 1));
 }

@@ -2,8 +2,6 @@ import {
   abortReason,
   ServiceLifecycle,
   systemClock,
-  TIMED_OUT,
-  within,
   worstHealth,
   type Clock,
   type HealthReport,
@@ -11,67 +9,34 @@ import {
   type Service,
   type Timer,
 } from '@foundation/core';
-import { FoundationError, serializeError, toFoundationError, wrap } from '@foundation/errors';
-import { isStoppable, normalizeChildSpec, type NormalizedChild } from './child-spec.js';
+import { FoundationError, serializeError, wrap } from '@foundation/errors';
+import { Child, type ChildOwner, type EndKind } from './child.js';
+import { normalizeChildSpec } from './child-spec.js';
+import { describeReason } from './describe-reason.js';
 import { SupervisionErrors } from './errors.js';
-import { RestartIntensity, restartDelayMs } from './intensity.js';
+import { EventFeed } from './event-feed.js';
+import { RestartIntensity } from './intensity.js';
+import { planRestart, restartDelayMs, restartWanted } from './restart-plan.js';
 import type {
   ChildCounts,
   ChildExit,
-  ChildExitKind,
   ChildInfo,
   ChildSpec,
-  ChildState,
   CrashReporter,
-  Stoppable,
   SupervisorEvent,
   SupervisorOptions,
   SupervisorStrategy,
 } from './types.js';
 import {
+  requireClock,
   requireName,
   requireNumber,
   requireObject,
   requireOneOf,
   requireUnique,
-  requireClock,
 } from './validation.js';
-import { describeReason } from './describe-reason.js';
-import { EventFeed } from './event-feed.js';
-
-/** The exits a child causes itself (a shutdown is the supervisor's doing). */
-type EndKind = Exclude<ChildExitKind, 'shutdown'>;
 
 const STRATEGIES: readonly SupervisorStrategy[] = ['one_for_one', 'one_for_all', 'rest_for_one'];
-
-/** The supervisor's live view of one child. */
-interface ChildRecord {
-  readonly spec: NormalizedChild;
-  state: ChildState;
-  handle: Stoppable | undefined;
-  /** Bumped on every start, so a late crash of an old incarnation is ignored. */
-  incarnation: number;
-  controller: AbortController | undefined;
-  healthTimer: Timer | undefined;
-  polling: boolean;
-  restarts: number;
-  startedAtMs: number | undefined;
-  lastExit: ChildExit | undefined;
-  lastStopError: Error | undefined;
-  /** Identifies the pending group restart this child waits for. */
-  restartToken: object | undefined;
-  /** When the exit that caused the pending restart happened, for the restart latency. */
-  exitAtMs: number;
-}
-
-function restartWanted(spec: NormalizedChild, kind: ChildExitKind): boolean {
-  if (spec.restart === 'temporary') return false;
-  return spec.restart === 'permanent' || kind === 'crash';
-}
-
-function isLive(record: ChildRecord): boolean {
-  return record.state !== 'stopped';
-}
 
 /**
  * An OTP-style supervisor, itself a core `Service`: it starts its children in order, restarts
@@ -113,7 +78,8 @@ export class Supervisor implements Service, CrashReporter {
   readonly #clock: Clock;
   readonly #healthTimeoutMs: number;
   readonly #intensity: RestartIntensity;
-  #records: ChildRecord[];
+  readonly #owner: ChildOwner;
+  #children: Child[];
   // Start, stop, escalation and the mailbox (crashes, restarts, run-time child operations).
   readonly #lifecycle: ServiceLifecycle;
   #totalRestarts = 0;
@@ -159,13 +125,29 @@ export class Supervisor implements Service, CrashReporter {
         },
       );
     }
-    const ids = new Set<string>();
-    this.#records = (children as unknown[]).map((child, index) => {
-      const spec = normalizeChildSpec(child, `options.children[${index}]`);
-      requireUnique(spec.id, ids, `options.children[${index}].id`);
-      return newRecord(spec);
-    });
     this.#clock = requireClock(opts.clock, systemClock, 'options.clock');
+    this.#owner = {
+      supervisor: this.name,
+      clock: this.#clock,
+      exited: (child, incarnation, kind, reason) => {
+        void this.#enqueue(() => this.#handleExit(child, incarnation, kind, reason));
+      },
+      stopTimedOut: (child, error) => {
+        this.#feed.emit(() => ({
+          type: 'child_stop_timeout',
+          supervisor: this.name,
+          childId: child.spec.id,
+          error,
+          atMs: this.#clock.nowMs(),
+        }));
+      },
+    };
+    const ids = new Set<string>();
+    this.#children = (children as unknown[]).map((value, index) => {
+      const spec = normalizeChildSpec(value, `options.children[${index}]`);
+      requireUnique(spec.id, ids, `options.children[${index}].id`);
+      return new Child(spec, this.#owner);
+    });
     this.#intensity = new RestartIntensity(this.maxRestarts, this.periodMs);
     this.#lifecycle = new ServiceLifecycle(this.name, {
       start: (run) => this.#startChildren(run),
@@ -229,8 +211,8 @@ export class Supervisor implements Service, CrashReporter {
     if (state !== 'running') {
       return { status: 'unhealthy', message: `supervisor is ${state}` };
     }
-    const live = this.#records.filter(isLive);
-    const reports = await Promise.all(live.map((record) => this.#childHealth(record)));
+    const live = this.#children.filter((child) => child.live);
+    const reports = await Promise.all(live.map((child) => child.health(this.#healthTimeoutMs)));
     const unwell: string[] = [];
     reports.forEach((report, index) => {
       if (report.status !== 'healthy') unwell.push(`${live[index]!.spec.id} ${report.status}`);
@@ -239,8 +221,8 @@ export class Supervisor implements Service, CrashReporter {
       status: worstHealth(reports.map((report) => report.status)),
       message: unwell.length === 0 ? `${live.length} children healthy` : unwell.join(', '),
       details: {
-        children: Object.fromEntries(live.map((record, index) => [record.spec.id, reports[index]])),
-        stopped: this.#records.filter((r) => !isLive(r)).map((r) => r.spec.id),
+        children: Object.fromEntries(live.map((child, index) => [child.spec.id, reports[index]])),
+        stopped: this.#children.filter((child) => !child.live).map((child) => child.spec.id),
       },
     };
   }
@@ -274,28 +256,17 @@ export class Supervisor implements Service, CrashReporter {
 
   /** Each child, in start order (OTP's which_children). */
   whichChildren(): ChildInfo[] {
-    return this.#records.map((record) =>
-      Object.freeze({
-        id: record.spec.id,
-        type: record.spec.type,
-        restart: record.spec.restart,
-        state: record.state,
-        restarts: record.restarts,
-        startedAtMs: record.startedAtMs,
-        lastExit: record.lastExit,
-        lastStopError: record.lastStopError,
-      }),
-    );
+    return this.#children.map((child) => child.info());
   }
 
   /** How many child specs there are, how many run, and how many are supervisors or workers. */
   countChildren(): ChildCounts {
-    const supervisors = this.#records.filter((r) => r.spec.type === 'supervisor').length;
+    const supervisors = this.#children.filter((c) => c.spec.type === 'supervisor').length;
     return {
-      specs: this.#records.length,
-      active: this.#records.filter((r) => r.state === 'running').length,
+      specs: this.#children.length,
+      active: this.#children.filter((c) => c.state === 'running').length,
       supervisors,
-      workers: this.#records.length - supervisors,
+      workers: this.#children.length - supervisors,
     };
   }
 
@@ -309,12 +280,12 @@ export class Supervisor implements Service, CrashReporter {
     const normalized = normalizeChildSpec(spec, 'spec');
     await this.#enqueue(async () => {
       this.#requireRunning('startChild');
-      requireUnique(normalized.id, new Set(this.#records.map((r) => r.spec.id)), 'spec.id');
-      const record = newRecord(normalized);
-      this.#records.push(record);
-      const error = await this.#startChild(record);
+      requireUnique(normalized.id, new Set(this.#children.map((c) => c.spec.id)), 'spec.id');
+      const child = new Child(normalized, this.#owner);
+      this.#children.push(child);
+      const error = await this.#startChild(child);
       if (error) {
-        this.#remove(record);
+        this.#remove(child);
         throw error;
       }
     });
@@ -329,11 +300,11 @@ export class Supervisor implements Service, CrashReporter {
    */
   restartChild(id: string): Promise<void> {
     return this.#enqueue(async () => {
-      const record = this.#find(id, 'restartChild');
-      if (isLive(record)) await this.#shutdownChild(record);
-      record.restarts++;
+      const child = this.#find(id, 'restartChild');
+      if (child.live) await this.#shutdownChild(child);
+      child.restarts++;
       this.#totalRestarts++;
-      const error = await this.#startChild(record);
+      const error = await this.#startChild(child);
       if (error) throw error;
     });
   }
@@ -346,9 +317,9 @@ export class Supervisor implements Service, CrashReporter {
    */
   terminateChild(id: string): Promise<void> {
     return this.#enqueue(async () => {
-      const record = this.#find(id, 'terminateChild');
-      await this.#shutdownChild(record);
-      if (record.spec.restart === 'temporary') this.#remove(record);
+      const child = this.#find(id, 'terminateChild');
+      await this.#shutdownChild(child);
+      if (child.spec.restart === 'temporary') this.#remove(child);
     });
   }
 
@@ -361,8 +332,8 @@ export class Supervisor implements Service, CrashReporter {
    */
   reportCrash(id: string, reason?: unknown): Promise<void> {
     return this.#enqueue(async () => {
-      const record = this.#find(id, 'reportCrash');
-      await this.#handleExit(record, record.incarnation, 'crash', reason);
+      const child = this.#find(id, 'reportCrash');
+      await this.#handleExit(child, child.incarnation, 'crash', reason);
     });
   }
 
@@ -388,16 +359,16 @@ export class Supervisor implements Service, CrashReporter {
   /** The start hook: starts the children in order, or stops those started and fails. */
   async #startChildren(run: AbortSignal): Promise<void> {
     this.#intensity.reset();
-    const started: ChildRecord[] = [];
-    for (const record of [...this.#records]) {
+    const started: Child[] = [];
+    for (const child of [...this.#children]) {
       const error = run.aborted
         ? wrap(abortReason(run), SupervisionErrors.child_start_failed, 'start aborted')
-        : await this.#startChild(record);
+        : await this.#startChild(child);
       if (error) {
         for (const done of started.reverse()) await this.#shutdownChild(done);
         throw error;
       }
-      started.push(record);
+      started.push(child);
     }
   }
 
@@ -405,7 +376,7 @@ export class Supervisor implements Service, CrashReporter {
   async #stopChildren(): Promise<void> {
     for (const timer of this.#backoffTimers) timer.cancel();
     this.#backoffTimers.clear();
-    for (const record of [...this.#records].reverse()) await this.#shutdownChild(record);
+    for (const child of [...this.#children].reverse()) await this.#shutdownChild(child);
   }
 
   /** Runs `op` after every change queued before it (the supervisor's mailbox). */
@@ -413,15 +384,15 @@ export class Supervisor implements Service, CrashReporter {
     return this.#lifecycle.serialize(op);
   }
 
-  #find(id: string, operation: string): ChildRecord {
+  #find(id: string, operation: string): Child {
     this.#requireRunning(operation);
-    const record = this.#records.find((r) => r.spec.id === id);
-    if (!record) {
+    const child = this.#children.find((c) => c.spec.id === id);
+    if (!child) {
       throw new FoundationError('data_not_found', `${operation}: no child with id '${id}'`, {
         context: { path: 'id', rule: 'known_child', supervisor: this.name },
       });
     }
-    return record;
+    return child;
   }
 
   #requireRunning(operation: string): void {
@@ -435,217 +406,35 @@ export class Supervisor implements Service, CrashReporter {
     }
   }
 
-  #remove(record: ChildRecord): void {
-    this.#records = this.#records.filter((r) => r !== record);
+  #remove(child: Child): void {
+    this.#children = this.#children.filter((c) => c !== child);
   }
 
-  /** Called by a child (crash/exit), its health poll, or its service's onCrash. */
-  #childExited(record: ChildRecord, incarnation: number, kind: EndKind, reason: unknown): void {
-    void this.#enqueue(() => this.#handleExit(record, incarnation, kind, reason));
-  }
-
-  /**
-   * Starts one incarnation of a child. Resolves to the 5202 error when it fails, undefined
-   * when it runs.
-   */
-  async #startChild(record: ChildRecord): Promise<FoundationError | undefined> {
-    const { spec } = record;
-    const incarnation = ++record.incarnation;
-    const controller = new AbortController();
-    record.controller = controller;
-    record.state = 'starting';
-    const run = this.#lifecycle.signal;
-    const forward = (): void => {
-      controller.abort(run.reason);
-    };
-    run.addEventListener('abort', forward, { once: true });
-    const launching = Promise.resolve().then(() =>
-      spec.launch({
-        signal: controller.signal,
-        crash: (reason) => {
-          this.#childExited(record, incarnation, 'crash', reason);
-        },
-        exit: () => {
-          this.#childExited(record, incarnation, 'normal', undefined);
-        },
-      }),
-    );
-    try {
-      const outcome = await within(() => launching, spec.startTimeoutMs, this.#clock);
-      if (outcome === TIMED_OUT) {
-        const error = this.#startError(
-          spec.id,
-          `start exceeded ${spec.startTimeoutMs} ms`,
-          'timeout',
-        );
-        controller.abort(error);
-        // If the abandoned start still succeeds, release what it built.
-        void launching
-          .then((late) => (isStoppable(late) ? late.stop() : undefined))
-          .catch(() => undefined);
-        throw error;
-      }
-      if (!isStoppable(outcome)) {
-        throw this.#startError(spec.id, 'start must return something with stop()', 'stoppable');
-      }
-      if (spec.healthCheck && typeof outcome.health !== 'function') {
-        await this.#stopHandle(record, outcome);
-        throw this.#startError(
-          spec.id,
-          'healthCheck needs a health() on what start returns',
-          'health',
-        );
-      }
-      if (controller.signal.aborted) {
-        await this.#stopHandle(record, outcome);
-        throw abortReason(controller.signal);
-      }
-      record.handle = outcome;
-      record.state = 'running';
-      record.startedAtMs = this.#clock.nowMs();
-      if (spec.healthCheck) {
-        const { intervalMs } = spec.healthCheck;
-        record.healthTimer = this.#clock.setInterval(() => {
-          this.#pollHealth(record, incarnation);
-        }, intervalMs);
-      }
-      this.#feed.emit(() => ({
-        type: 'child_started',
-        supervisor: this.name,
-        childId: spec.id,
-        atMs: this.#clock.nowMs(),
-      }));
-      return undefined;
-    } catch (error) {
-      controller.abort(error);
-      record.state = 'stopped';
-      record.handle = undefined;
-      if (FoundationError.is(error) && error.codeName === 'child_start_failed') return error;
-      return wrap(
-        error,
-        SupervisionErrors.child_start_failed,
-        `child '${spec.id}' of supervisor '${this.name}' failed to start: ${describeReason(error)}`,
-        { context: { supervisor: this.name, childId: spec.id } },
-      );
-    } finally {
-      run.removeEventListener('abort', forward);
-    }
-  }
-
-  #startError(childId: string, problem: string, rule: string): FoundationError {
-    return new FoundationError(
-      SupervisionErrors.child_start_failed,
-      `child '${childId}' of supervisor '${this.name}' failed to start: ${problem}`,
-      { context: { supervisor: this.name, childId, rule } },
-    );
-  }
-
-  /** Polls a running child's health; an unhealthy report, a throw or a timeout crashes it. */
-  #pollHealth(record: ChildRecord, incarnation: number): void {
-    const handle = record.handle;
-    const poll = record.spec.healthCheck;
-    if (record.polling || record.incarnation !== incarnation || !handle?.health || !poll) return;
-    record.polling = true;
-    // Nobody awaits a poll: its deadline must not hold the process open.
-    void within(() => handle.health!(), poll.timeoutMs, this.#clock, { background: true })
-      .then(
-        (outcome) => {
-          if (outcome === TIMED_OUT) return `health check exceeded ${poll.timeoutMs} ms`;
-          if (outcome.status !== 'unhealthy') return undefined;
-          return `reported unhealthy${outcome.message ? `: ${outcome.message}` : ''}`;
-        },
-        (error: unknown) => `health check threw: ${describeReason(error)}`,
-      )
-      .then((problem) => {
-        record.polling = false;
-        if (problem === undefined) return;
-        const error = new FoundationError(
-          SupervisionErrors.health_check_failed,
-          `child '${record.spec.id}' ${problem}`,
-          { context: { supervisor: this.name, childId: record.spec.id } },
-        );
-        this.#childExited(record, incarnation, 'crash', error);
-      });
-  }
-
-  async #childHealth(record: ChildRecord): Promise<HealthReport> {
-    const handle = record.handle;
-    if (record.state !== 'running' || !handle) {
-      return { status: 'degraded', message: `child is ${record.state}` };
-    }
-    if (!handle.health) return { status: 'healthy', message: 'running' };
-    try {
-      const outcome = await within(() => handle.health!(), this.#healthTimeoutMs, this.#clock);
-      if (outcome === TIMED_OUT) {
-        return { status: 'unhealthy', message: `health exceeded ${this.#healthTimeoutMs} ms` };
-      }
-      return outcome;
-    } catch (error) {
-      return { status: 'unhealthy', message: `health threw: ${describeReason(error)}` };
-    }
-  }
-
-  /** Stops a handle within the child's shutdown timeout; a hang or a throw is recorded. */
-  async #stopHandle(record: ChildRecord, handle: Stoppable): Promise<void> {
-    const { spec } = record;
-    try {
-      const outcome = await within(() => handle.stop(), spec.shutdownTimeoutMs, this.#clock);
-      if (outcome !== TIMED_OUT) return;
-      const error = new FoundationError(
-        SupervisionErrors.child_stop_timeout,
-        `child '${spec.id}' did not stop within ${spec.shutdownTimeoutMs} ms and was abandoned`,
-        {
-          context: {
-            supervisor: this.name,
-            childId: spec.id,
-            shutdownTimeoutMs: spec.shutdownTimeoutMs,
-          },
-        },
-      );
-      record.lastStopError = error;
-      this.#feed.emit(() => ({
-        type: 'child_stop_timeout',
-        supervisor: this.name,
-        childId: spec.id,
-        error,
-        atMs: this.#clock.nowMs(),
-      }));
-    } catch (error) {
-      record.lastStopError = toFoundationError(error);
-    }
-  }
-
-  /** Ends the current incarnation: stops polling, aborts its signal, stops its handle. */
-  async #stopChild(record: ChildRecord): Promise<void> {
-    record.healthTimer?.cancel();
-    record.healthTimer = undefined;
-    record.controller?.abort(new Error(`child '${record.spec.id}' is stopping`));
-    record.restartToken = undefined;
-    const handle = record.handle;
-    record.handle = undefined;
-    record.startedAtMs = undefined;
-    if (handle) {
-      record.state = 'stopping';
-      await this.#stopHandle(record, handle);
-    }
-    record.state = 'stopped';
+  /** Starts one incarnation of a child and reports it; resolves to the 5202 error on failure. */
+  async #startChild(child: Child): Promise<FoundationError | undefined> {
+    const error = await child.start(this.#lifecycle.signal);
+    if (error) return error;
+    this.#feed.emit(() => ({
+      type: 'child_started',
+      supervisor: this.name,
+      childId: child.spec.id,
+      atMs: this.#clock.nowMs(),
+    }));
+    return undefined;
   }
 
   /** Stops a child on the supervisor's behalf (not a failure): an exit of kind `shutdown`. */
-  async #shutdownChild(record: ChildRecord): Promise<void> {
-    const wasRunning = record.state === 'running';
-    await this.#stopChild(record);
-    if (!wasRunning) return;
-    const atMs = this.#clock.nowMs();
-    record.lastExit = { kind: 'shutdown', reason: undefined, atMs };
-    this.#emitExit(record, record.lastExit);
+  async #shutdownChild(child: Child): Promise<void> {
+    if (!(await child.stop())) return;
+    child.lastExit = { kind: 'shutdown', reason: undefined, atMs: this.#clock.nowMs() };
+    this.#emitExit(child, child.lastExit);
   }
 
-  #emitExit(record: ChildRecord, exit: ChildExit): void {
+  #emitExit(child: Child, exit: ChildExit): void {
     this.#feed.emit(() => ({
       type: 'child_exited',
       supervisor: this.name,
-      childId: record.spec.id,
+      childId: child.spec.id,
       kind: exit.kind,
       reason: exit.reason,
       atMs: exit.atMs,
@@ -654,29 +443,30 @@ export class Supervisor implements Service, CrashReporter {
 
   /** Handles the end of a running incarnation: records it, releases it, applies the strategy. */
   async #handleExit(
-    record: ChildRecord,
+    child: Child,
     incarnation: number,
     kind: EndKind,
     reason: unknown,
   ): Promise<void> {
-    if (this.state !== 'running' || record.incarnation !== incarnation) return;
-    if (record.state !== 'running') return;
-    record.lastExit = { kind, reason, atMs: this.#clock.nowMs() };
-    this.#emitExit(record, record.lastExit);
-    await this.#stopChild(record);
-    await this.#afterExit(record, kind, reason);
+    if (this.state !== 'running' || child.incarnation !== incarnation) return;
+    if (child.state !== 'running') return;
+    child.lastExit = { kind, reason, atMs: this.#clock.nowMs() };
+    this.#emitExit(child, child.lastExit);
+    await child.stop();
+    await this.#afterExit(child, kind, reason);
   }
 
-  /** Decides whether and what to restart after `record` exited, or escalates. */
-  async #afterExit(record: ChildRecord, kind: EndKind, reason: unknown): Promise<void> {
-    if (!restartWanted(record.spec, kind)) {
-      if (record.spec.restart === 'temporary') this.#remove(record);
+  /** Decides whether and what to restart after `child` exited, or escalates. */
+  async #afterExit(child: Child, kind: EndKind, reason: unknown): Promise<void> {
+    const { spec } = child;
+    if (!restartWanted(spec.restart, kind)) {
+      if (spec.restart === 'temporary') this.#remove(child);
       return;
     }
-    const exitAtMs = record.lastExit!.atMs;
+    const exitAtMs = child.lastExit!.atMs;
     const now = this.#clock.nowMs();
     const exceeded = this.#intensity.record({
-      childId: record.spec.id,
+      childId: spec.id,
       atMs: now,
       reason: describeReason(reason),
     });
@@ -684,66 +474,59 @@ export class Supervisor implements Service, CrashReporter {
       await this.#escalate(reason);
       return;
     }
-    const group = this.#groupFor(record);
-    for (const sibling of [...group].reverse()) {
-      if (sibling !== record) await this.#shutdownChild(sibling);
-    }
-    // Temporary siblings stopped for a group restart are never restarted (as in OTP).
-    for (const sibling of group) {
-      if (sibling !== record && sibling.spec.restart === 'temporary') this.#remove(sibling);
-    }
+    const n = this.#intensity.countFor(spec.id, now);
+    const delayMs = restartDelayMs(spec.backoff, n, n === 1 ? 0 : child.lastDelayMs);
+    child.lastDelayMs = delayMs;
+    const plan = planRestart(
+      this.strategy,
+      this.#children.map((c) => ({ id: c.spec.id, restart: c.spec.restart, live: c.live })),
+      spec.id,
+      delayMs,
+    );
+    const byId = (id: string): Child => this.#children.find((c) => c.spec.id === id)!;
+    for (const id of plan.stop) await this.#shutdownChild(byId(id));
+    for (const id of plan.drop) this.#remove(byId(id));
     const token = {};
-    for (const member of group) {
-      if (member !== record && member.spec.restart === 'temporary') continue;
+    for (const id of plan.restart) {
+      const member = byId(id);
       member.state = 'restarting';
       member.restartToken = token;
       member.exitAtMs = exitAtMs;
     }
-    const delayMs = restartDelayMs(
-      record.spec.backoff,
-      this.#intensity.countFor(record.spec.id, now),
-    );
-    if (delayMs === 0) {
+    if (plan.delayMs === 0) {
       await this.#restartGroup(token);
       return;
     }
     const timer = this.#clock.setTimeout(() => {
       this.#backoffTimers.delete(timer);
       void this.#enqueue(() => this.#restartGroup(token));
-    }, delayMs);
+    }, plan.delayMs);
     this.#backoffTimers.add(timer);
-  }
-
-  /** The children to restart with `failed`, by strategy, in start order. */
-  #groupFor(failed: ChildRecord): ChildRecord[] {
-    if (this.strategy === 'one_for_one') return [failed];
-    const from = this.strategy === 'one_for_all' ? 0 : this.#records.indexOf(failed);
-    return this.#records.slice(from).filter((r) => r === failed || isLive(r));
   }
 
   /** Starts, in order, the children waiting for the group restart `token`. */
   async #restartGroup(token: object): Promise<void> {
-    for (const record of [...this.#records]) {
+    for (const child of [...this.#children]) {
       if (this.state !== 'running') return;
-      if (record.restartToken !== token || record.state !== 'restarting') continue;
-      record.restartToken = undefined;
-      record.restarts++;
+      if (child.restartToken !== token || child.state !== 'restarting') continue;
+      child.restartToken = undefined;
+      child.restarts++;
       this.#totalRestarts++;
-      const error = await this.#startChild(record);
+      const error = await this.#startChild(child);
       if (error) {
         // A failed restart is a new crash of this child: it counts, and the strategy applies.
-        record.lastExit = { kind: 'crash', reason: error, atMs: this.#clock.nowMs() };
-        this.#emitExit(record, record.lastExit);
-        await this.#afterExit(record, 'crash', error);
+        child.lastExit = { kind: 'crash', reason: error, atMs: this.#clock.nowMs() };
+        this.#emitExit(child, child.lastExit);
+        await this.#afterExit(child, 'crash', error);
         return;
       }
       const atMs = this.#clock.nowMs();
       this.#feed.emit(() => ({
         type: 'child_restarted',
         supervisor: this.name,
-        childId: record.spec.id,
-        restarts: record.restarts,
-        latencyMs: atMs - record.exitAtMs,
+        childId: child.spec.id,
+        restarts: child.restarts,
+        latencyMs: atMs - child.exitAtMs,
         atMs,
       }));
     }
@@ -769,9 +552,8 @@ export class Supervisor implements Service, CrashReporter {
         },
       },
     );
-    // The shutdown is this supervisor's stop in progress: a stop() called meanwhile waits for
-    // it and wins: the supervisor then ends `stopped`, and nobody is told of a crash of a
-    // supervisor being stopped.
+    // The lifecycle's failure: a stop() called meanwhile waits for the shutdown and wins (the
+    // supervisor then ends `stopped`, and nobody is told of a crash of a supervisor being stopped).
     if (!(await this.#lifecycle.fail(error))) return;
     this.#feed.emit(() => ({
       type: 'escalated',
@@ -787,22 +569,4 @@ export class Supervisor implements Service, CrashReporter {
       }
     }
   }
-}
-
-function newRecord(spec: NormalizedChild): ChildRecord {
-  return {
-    spec,
-    state: 'stopped',
-    handle: undefined,
-    incarnation: 0,
-    controller: undefined,
-    healthTimer: undefined,
-    polling: false,
-    restarts: 0,
-    startedAtMs: undefined,
-    lastExit: undefined,
-    lastStopError: undefined,
-    restartToken: undefined,
-    exitAtMs: 0,
-  };
 }

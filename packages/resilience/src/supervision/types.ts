@@ -1,4 +1,5 @@
 import type { Clock, HealthReport, Service } from '@foundation/core';
+import type { Backoff } from '../backoff.js';
 
 /**
  * When a child is restarted after it exits (OTP's restart types):
@@ -63,8 +64,13 @@ export interface CrashReporter {
   onCrash(listener: (reason: unknown) => void): () => void;
 }
 
-/** Exponential restart backoff: the n-th restart of a child within the intensity period waits
- * `min(maxDelayMs, initialDelayMs * factor^(n-1))`. */
+/**
+ * The old form of a child's restart backoff: the n-th restart of a child within the intensity
+ * period waits `min(maxDelayMs, initialDelayMs * factor^(n-1))`.
+ *
+ * @deprecated Pass a {@link Backoff} instead, the one `retry` and the breaker take:
+ * `exponentialBackoff({ initialMs, maxMs, factor, jitter: 'none' })` is this backoff.
+ */
 export interface RestartBackoff {
   /** The delay before the first restart within the period, ms (>= 0). */
   readonly initialDelayMs: number;
@@ -92,8 +98,14 @@ export interface ChildSpecBase {
   readonly shutdownTimeoutMs?: number;
   /** How long its start may take before it counts as failed, ms. Default 30 000. */
   readonly startTimeoutMs?: number;
-  /** Delay before restarts. Default: none (restart at once, as OTP does). */
-  readonly backoff?: RestartBackoff;
+  /**
+   * Delay before restarts: a {@link Backoff} (as `retry` and the breaker take), called with the
+   * child's restart count within the intensity period (1 for the first) and the delay before its
+   * previous restart. Default: none (restart at once, as OTP does). The deprecated
+   * {@link RestartBackoff} object is still accepted.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- the old form, still accepted
+  readonly backoff?: Backoff | RestartBackoff;
   /** Optional health polling: an unhealthy child is crashed and restarted. */
   readonly healthCheck?: ChildHealthPoll;
 }

@@ -2,7 +2,12 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { ManualClock, type HealthReport, type Service } from '@foundation/core';
 import type { FoundationError } from '@foundation/errors';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Supervisor, type CrashReporter, type SupervisorEvent } from '../../src/index.js';
+import {
+  exponentialBackoff,
+  Supervisor,
+  type CrashReporter,
+  type SupervisorEvent,
+} from '../../src/index.js';
 import { flush, Probe } from './helpers.js';
 
 function make(probe: Probe, clock = new ManualClock(), extra: Record<string, unknown> = {}) {
@@ -470,6 +475,63 @@ describe('restart backoff', () => {
       waits.push(clock.nowMs() - before);
     }
     expect(waits).toEqual([100, 300, 500, 500]);
+    await supervisor.stop();
+  });
+
+  it('takes the same Backoff that retry and the breaker take, with the previous delay', async () => {
+    const clock = new ManualClock();
+    const probe = new Probe();
+    const calls: [number, number][] = [];
+    const grows = exponentialBackoff({ initialMs: 100, factor: 3, maxMs: 500, jitter: 'none' });
+    const supervisor = new Supervisor({
+      clock,
+      maxRestarts: 10,
+      periodMs: 60_000,
+      children: [
+        probe.child('a', {
+          backoff: (n, previousMs) => {
+            calls.push([n, previousMs]);
+            return grows(n, previousMs);
+          },
+        }),
+      ],
+    });
+    await supervisor.start();
+    const waits: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      probe.crash('a');
+      await flush();
+      const before = clock.nowMs();
+      while (supervisor.whichChildren()[0]!.state !== 'running') await clock.advanceAsync(50);
+      waits.push(clock.nowMs() - before);
+    }
+    expect(waits).toEqual([100, 300, 500, 500]);
+    expect(calls).toEqual([
+      [1, 0],
+      [2, 100],
+      [3, 300],
+      [4, 500],
+    ]);
+    await supervisor.stop();
+  });
+
+  it('a backoff that returns a negative or non-finite delay restarts at once', async () => {
+    const clock = new ManualClock();
+    const probe = new Probe();
+    const supervisor = new Supervisor({
+      clock,
+      maxRestarts: 10,
+      children: [
+        probe.child('a', { backoff: () => Number.NaN }),
+        probe.child('b', { backoff: () => -5 }),
+      ],
+    });
+    await supervisor.start();
+    probe.take();
+    probe.crash('a');
+    probe.crash('b');
+    await flush();
+    expect(probe.take()).toEqual(['stop:a', 'start:a', 'stop:b', 'start:b']);
     await supervisor.stop();
   });
 
