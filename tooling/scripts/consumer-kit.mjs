@@ -2,21 +2,84 @@
 // line and the example a user copies from its README, the example as CommonJS, and the strict
 // TypeScript settings a careful user compiles it with.
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join } from 'node:path';
 
-/** Package names on the README's install lines, up to a comment that says "optional". */
-export function installNames(readme) {
+/**
+ * Package specs on the README's install lines (`typescript@5` kept as written): the required
+ * ones, up to a comment that says "optional", and the optional ones after it.
+ */
+function installSpecs(readme) {
   const section = /^## Install\s*\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1] ?? '';
   const block = /```(?:sh|bash|shell)\n([\s\S]*?)```/.exec(section)?.[1];
-  if (!block) return [];
-  const names = [];
+  const specs = { required: [], optional: [] };
+  if (!block) return specs;
+  let list = specs.required;
   for (const line of block.split('\n')) {
-    if (/^\s*#.*optional/i.test(line)) break;
+    if (/^\s*#.*optional/i.test(line)) list = specs.optional;
     const match = /^\s*(?:npm install|npm i|pnpm add|yarn add)\s+(.*)$/.exec(line);
-    if (match) names.push(...match[1].split(/\s+/).filter((word) => word && !word.startsWith('-')));
+    if (match) list.push(...match[1].split(/\s+/).filter((word) => word && !word.startsWith('-')));
   }
-  return names;
+  return specs;
+}
+
+/** Package specs on the README's install lines, up to a comment that says "optional". */
+export function installNames(readme) {
+  return installSpecs(readme).required;
+}
+
+/** Package specs on the README's install lines after the comment that says "optional". */
+export function optionalInstallNames(readme) {
+  return installSpecs(readme).optional;
+}
+
+/** The package name of an install spec or an import specifier: `zod@4` -> `zod`, `a/b` -> `a`. */
+export function packageName(spec) {
+  const [first, second] = spec.split('/');
+  const name = first.startsWith('@') && second !== undefined ? `${first}/${second}` : first;
+  return name.replace(/(.)@.*$/, '$1');
+}
+
+/**
+ * The packages an example imports that its install specs do not name. Under npm's flat
+ * node_modules a dependency's dependency happens to resolve; under pnpm it does not, so every
+ * package the example imports must be on the install line.
+ */
+export function undeclaredImports(source, specs) {
+  const declared = new Set(specs.map(packageName));
+  const imported = new Set();
+  const pattern =
+    /\bfrom\s+['"]([^'"]+)['"]|\bimport\s*\(?\s*['"]([^'"]+)['"]|\brequire\(\s*['"]([^'"]+)['"]/g;
+  for (const match of source.matchAll(pattern)) {
+    const specifier = match[1] ?? match[2] ?? match[3];
+    if (specifier.startsWith('.') || specifier.startsWith('/') || isBuiltin(specifier)) continue;
+    imported.add(packageName(specifier));
+  }
+  return [...imported].filter((name) => !declared.has(name));
+}
+
+/**
+ * A module that loads every entry point (`exports` subpath, `./package.json` aside) of the
+ * given manifests and fails if one exports nothing. Written to an .mts file it checks the ESM
+ * builds, to a .cts file (tsc turns the imports into `require`) the CommonJS builds.
+ */
+export function entryPointsSource(manifests) {
+  const specifiers = manifests.flatMap((manifest) =>
+    Object.keys(manifest.exports ?? { '.': null })
+      .filter((key) => key !== './package.json' && !key.includes('*'))
+      .map((key) => (key === '.' ? manifest.name : `${manifest.name}/${key.slice(2)}`)),
+  );
+  return [
+    ...specifiers.map((specifier, index) => `import * as entry${index} from '${specifier}';`),
+    '',
+    'const entries: Record<string, object> = {',
+    ...specifiers.map((specifier, index) => `  '${specifier}': entry${index},`),
+    '};',
+    'const empty = Object.keys(entries).filter((name) => Object.keys(entries[name]).length === 0);',
+    "if (empty.length > 0) throw new Error(`entry points that export nothing: ${empty.join(', ')}`);",
+    'console.log(`${Object.keys(entries).length} entry points loaded`);',
+    '',
+  ].join('\n');
 }
 
 /** The first TypeScript block of the README's Example section, if there is one. */

@@ -1,19 +1,23 @@
 // The release test (`pnpm test:release`): a whole release rehearsed against a throw-away
 // registry, then every package installed the way a user installs it.
 //
-// 1. Starts Verdaccio on 127.0.0.1 (no uplinks, anonymous publish, storage in a temp dir) and
-//    refuses to go on unless the registry really is on 127.0.0.1.
+// 1. Starts Verdaccio on 127.0.0.1 (no uplinks, anonymous publish, storage in a temp dir) while
+//    the next step runs, and refuses to publish unless the registry really is on 127.0.0.1.
 // 2. Copies the repository (tracked and new files) to a temp dir, makes it a git repository,
 //    applies the pending changesets (`changeset version`) and builds every package; a package
 //    whose build fails is reported as failed and kept out of the release.
-// 3. Publishes through the project's own `pnpm run release`, with the registry given once and
-//    every other destination blocked (proxy settings point at a closed port).
+// 3. Checks that a publish not started by the release script is refused (each package's
+//    prepublishOnly guard), then publishes through the project's own `pnpm run release`, with
+//    the registry given once and every other destination blocked (proxies at a closed port).
 // 4. For each published package: checks the tarball (LICENSE, README, CHANGELOG, metadata, no
-//    workspace: ranges); installs it alone in a fresh folder with npm and with pnpm, using the
-//    install line of its README; compiles its README example with tsc (strict, nodenext,
-//    skipLibCheck false) as ESM (.mts) and CommonJS (.cts); runs both on Node 20 and Node 24.
-// 5. Installs every package together (npm and pnpm) and checks there is one copy of each
-//    @foundation/* package and of zod.
+//    workspace: ranges) and its git tag; installs it alone in a fresh folder with npm and with
+//    pnpm, using the install line of its README (every package the example imports must be on
+//    it); compiles its README example with tsc (strict, nodenext, skipLibCheck false) as ESM
+//    (.mts) and CommonJS (.cts); runs both on Node 20 and Node 24, and its bins with --help.
+// 5. Installs every package together with the optional installs of the READMEs (npm and pnpm),
+//    checks there is one copy of each @foundation/* package and of zod, and loads every entry
+//    point (each `exports` subpath) of every package as ESM and CommonJS, through tsc, on both
+//    Node versions.
 // Verdaccio is stopped in every case. Prints a line per package and `N passed, M failed`.
 // FOUNDATION_RELEASE_KEEP=1 keeps the temp dir for inspection.
 import { execFileSync, spawn } from 'node:child_process';
@@ -35,10 +39,14 @@ import { createInterface } from 'node:readline';
 import {
   asCommonJs,
   consumerTsconfig,
+  entryPointsSource,
   exampleSource,
   installNames,
   node24,
+  optionalInstallNames,
+  packageName,
   tscPath,
+  undeclaredImports,
 } from './consumer-kit.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -61,6 +69,23 @@ function killGroup(child) {
 const elapsed = () => `${((performance.now() - startedAt) / 1000).toFixed(0)}s`;
 const step = (message) => console.log(`[${elapsed()}] ${message}`);
 
+/**
+ * A folder holding a `pnpm` that runs the pnpm running this test (npx's copy in CI), so the
+ * release script, changesets and the consumers all use that one, whatever else is on PATH.
+ * Undefined when the test was not started by pnpm.
+ */
+function pnpmShim() {
+  const execPath = process.env.npm_execpath;
+  if (!execPath || !/pnpm\.c?js$/.test(execPath)) return undefined;
+  const dir = join(work, 'bin');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'pnpm'), `#!/bin/sh\nexec '${process.execPath}' '${execPath}' "$@"\n`, {
+    mode: 0o755,
+  });
+  return dir;
+}
+const shimDir = pnpmShim();
+
 /** The environment for child tools: this run's npm/pnpm settings and .bin paths removed. */
 function cleanEnv(extra = {}) {
   const env = {};
@@ -68,10 +93,10 @@ function cleanEnv(extra = {}) {
     if (/^(npm|pnpm)_/i.test(key) || key === 'NODE_OPTIONS') continue;
     env[key] = value;
   }
-  env.PATH = (process.env.PATH ?? '')
-    .split(':')
-    .filter((entry) => !entry.includes('node_modules/.bin'))
-    .join(':');
+  env.PATH = [
+    ...(shimDir ? [shimDir] : []),
+    ...(process.env.PATH ?? '').split(':').filter((entry) => !entry.includes('node_modules/.bin')),
+  ].join(':');
   env.TURBO_TELEMETRY_DISABLED = '1';
   return { ...env, ...extra };
 }
@@ -110,6 +135,17 @@ function run(command, args, { cwd, env = cleanEnv(), timeoutMs = 120_000 } = {})
 
 const tail = (text, lines = 12) => text.trim().split('\n').slice(-lines).join('\n');
 
+/** A crash's message (at the top of Node's report) and its last lines, stack frames left out. */
+function crash(text) {
+  const lines = text
+    .trim()
+    .split('\n')
+    .filter((line) => !/^\s+at /.test(line));
+  return lines.length <= 12
+    ? lines.join('\n')
+    : [...lines.slice(0, 8), '…', ...lines.slice(-3)].join('\n');
+}
+
 // ---------------------------------------------------------------------------------------------
 // The registry
 
@@ -147,7 +183,10 @@ async function startRegistry() {
     stderr = (stderr + chunk.toString()).slice(-8000);
   });
   const port = await new Promise((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error('Verdaccio did not start in 60 s')), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('Verdaccio did not start in 60 s'));
+    }, 60_000);
     createInterface({ input: child.stdout }).on('line', (line) => {
       const match = /^PORT (\d+)$/.exec(line);
       if (match) {
@@ -170,6 +209,43 @@ async function stopRegistry(registry) {
   const timer = setTimeout(() => registry.child.kill('SIGKILL'), 5000);
   await exited;
   clearTimeout(timer);
+}
+
+/** cleanEnv with every proxy pointing at a closed port: only 127.0.0.1 is reachable. */
+function localOnlyEnv(extra) {
+  const blocked = 'http://127.0.0.1:9';
+  return cleanEnv({
+    npm_config_proxy: blocked,
+    npm_config_https_proxy: blocked,
+    npm_config_noproxy: '127.0.0.1',
+    HTTP_PROXY: blocked,
+    HTTPS_PROXY: blocked,
+    NO_PROXY: '127.0.0.1',
+    ...extra,
+  });
+}
+
+/**
+ * Problems per package whose direct `pnpm publish --dry-run` (not through the release script)
+ * is not refused by its prepublishOnly guard (tooling/scripts/release-guard.mjs).
+ */
+async function directPublishProblems(packages, registryUrl) {
+  const problems = new Map();
+  await Promise.all(
+    packages.map(async (pkg) => {
+      const tried = await run(
+        'pnpm',
+        ['publish', '--dry-run', '--no-git-checks', '--registry', registryUrl],
+        { cwd: pkg.dir, env: localOnlyEnv() },
+      );
+      if (tried.code === 0 || !tried.output.includes('release-guard')) {
+        problems.set(pkg, [
+          `a direct pnpm publish is not refused (exit ${tried.code}): add "prepublishOnly": "node ../../tooling/scripts/release-guard.mjs"`,
+        ]);
+      }
+    }),
+  );
+  return problems;
 }
 
 function assertLocal(url) {
@@ -284,39 +360,100 @@ function folderBytes(dir) {
   return total;
 }
 
-async function checkConsumer(pkg, installer, registryUrl, nodes) {
+/**
+ * Compiles each named TypeScript module as ESM (<name>.mts) and CommonJS (<name>.cts) in one
+ * strict tsc run, then runs every output on every Node binary, side by side. Returns problems.
+ */
+async function compileAndRun(dir, modules, nodes, label) {
   const problems = [];
+  const files = [];
+  for (const [name, source] of Object.entries(modules)) {
+    writeFileSync(join(dir, `${name}.mts`), source);
+    writeFileSync(join(dir, `${name}.cts`), asCommonJs(source));
+    files.push(`${name}.mts`, `${name}.cts`);
+  }
+  const tsconfig = { ...consumerTsconfig(root), files };
+  writeFileSync(join(dir, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
+  const compiled = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: dir });
+  if (compiled.code !== 0) {
+    problems.push(`${label} tsc exit ${compiled.code}:\n${tail(compiled.output) || '(no output)'}`);
+  }
+  const runs = [];
+  for (const node of nodes) {
+    if (!node.path) {
+      problems.push(`${label} ${node.label}: ${node.problem}`);
+      continue;
+    }
+    for (const name of Object.keys(modules)) {
+      for (const [kind, file] of [
+        ['esm', `out/${name}.mjs`],
+        ['cjs', `out/${name}.cjs`],
+      ]) {
+        const what = `${label} ${name} ${kind} ${node.label}`;
+        if (!existsSync(join(dir, file))) {
+          problems.push(`${what}: ${file} was not emitted`);
+          continue;
+        }
+        runs.push(
+          run(node.path, [file], { cwd: dir, timeoutMs: 60_000 }).then((ran) => {
+            if (ran.code !== 0) problems.push(`${what} exit ${ran.code}:\n${crash(ran.output)}`);
+          }),
+        );
+      }
+    }
+  }
+  await Promise.all(runs);
+  return problems;
+}
+
+/** Runs each of the package's executables with `--help` on every Node binary. */
+async function checkBins(dir, manifest, nodes, label) {
+  const bins =
+    typeof manifest.bin === 'string'
+      ? [manifest.name.split('/').pop()]
+      : Object.keys(manifest.bin ?? {});
+  const problems = [];
+  await Promise.all(
+    bins.flatMap((bin) =>
+      nodes
+        .filter((node) => node.path)
+        .map(async (node) => {
+          // The bin's `#!/usr/bin/env node` (npm's link, pnpm's shim) finds this Node first.
+          const env = cleanEnv();
+          env.PATH = `${dirname(node.path)}:${env.PATH}`;
+          const ran = await run(join(dir, 'node_modules', '.bin', bin), ['--help'], {
+            cwd: dir,
+            env,
+            timeoutMs: 60_000,
+          });
+          if (ran.code !== 0) {
+            problems.push(
+              `${label} ${bin} --help ${node.label} exit ${ran.code}:\n${crash(ran.output)}`,
+            );
+          }
+        }),
+    ),
+  );
+  return problems;
+}
+
+async function checkConsumer(pkg, installer, registryUrl, nodes) {
+  const began = performance.now();
+  const seconds = (from) => `${((performance.now() - from) / 1000).toFixed(0)} s`;
   const dir = consumerDir(`${pkg.short}-${installer}`);
   const installed = await install(installer, dir, pkg.installNames, registryUrl);
   if (installed.code !== 0) {
     return { problems: [`${installer} install failed:\n${tail(installed.output)}`] };
   }
-  writeFileSync(join(dir, 'example.mts'), pkg.example);
-  writeFileSync(join(dir, 'example.cts'), asCommonJs(pkg.example));
-  writeFileSync(join(dir, 'tsconfig.json'), `${JSON.stringify(consumerTsconfig(root), null, 2)}\n`);
-  const compiled = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: dir });
-  if (compiled.code !== 0) problems.push(`${installer} tsc:\n${tail(compiled.output)}`);
-  for (const node of nodes) {
-    if (!node.path) {
-      problems.push(`${installer} ${node.label}: ${node.problem}`);
-      continue;
-    }
-    for (const [label, file] of [
-      ['esm', 'out/example.mjs'],
-      ['cjs', 'out/example.cjs'],
-    ]) {
-      if (!existsSync(join(dir, file))) {
-        problems.push(`${installer} ${label} ${node.label}: ${file} was not emitted`);
-        continue;
-      }
-      const ran = await run(node.path, [file], { cwd: dir, timeoutMs: 60_000 });
-      if (ran.code !== 0) {
-        problems.push(`${installer} ${label} ${node.label} exit ${ran.code}:\n${tail(ran.output)}`);
-      }
-    }
-  }
+  const installTime = seconds(began);
+  const checksBegan = performance.now();
+  const [ran, bins] = await Promise.all([
+    compileAndRun(dir, { example: pkg.example }, nodes, installer),
+    checkBins(dir, pkg.manifest, nodes, installer),
+  ]);
+  step(`${pkg.short} ${installer}: install ${installTime}, tsc and runs ${seconds(checksBegan)}`);
   const installBytes = installer === 'npm' ? folderBytes(join(dir, 'node_modules')) : undefined;
-  return { problems, installBytes };
+  return { problems: [...ran, ...bins], installBytes };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -397,34 +534,44 @@ function packageCopies(dir, wanted, found = new Map()) {
   return found;
 }
 
-async function checkTogether(packages, registryUrl) {
-  const names = [...new Set(packages.flatMap((pkg) => [pkg.manifest.name, ...pkg.installNames]))];
+/**
+ * The install specs of every package, required and optional, one per package name (a spec with
+ * a version, such as `typescript@5`, wins over a bare name).
+ */
+function togetherSpecs(packages) {
+  const specs = new Map();
+  for (const pkg of packages) {
+    for (const spec of [pkg.manifest.name, ...pkg.installNames, ...pkg.optionalNames]) {
+      const name = packageName(spec);
+      if (!specs.has(name) || spec !== name) specs.set(name, spec);
+    }
+  }
+  return [...specs.values()];
+}
+
+/**
+ * Everything installed together, optional peers included: one copy of each @foundation/*
+ * package and of zod, and every entry point (each `exports` subpath) of every package compiles
+ * and loads as ESM and as CommonJS on every Node binary.
+ */
+async function checkTogether(packages, installer, registryUrl, nodes) {
+  const began = performance.now();
+  const dir = consumerDir(`all-${installer}`);
+  const installed = await install(installer, dir, togetherSpecs(packages), registryUrl);
+  if (installed.code !== 0) return [`${installer} install failed:\n${tail(installed.output)}`];
   const problems = [];
-  await Promise.all(
-    INSTALLERS.map(async (installer) => {
-      const dir = consumerDir(`all-${installer}`);
-      const installed = await install(installer, dir, names, registryUrl);
-      if (installed.code !== 0) {
-        problems.push(`${installer} install failed:\n${tail(installed.output)}`);
-        return;
-      }
-      const copies = packageCopies(
-        dir,
-        (name) => name.startsWith('@foundation/') || name === 'zod',
-      );
-      for (const [name, locations] of copies) {
-        if (locations.length > 1) {
-          problems.push(
-            `${installer}: ${locations.length} copies of ${name}: ${locations.join('; ')}`,
-          );
-        }
-      }
-      for (const pkg of packages) {
-        if (!copies.has(pkg.manifest.name))
-          problems.push(`${installer}: ${pkg.manifest.name} missing`);
-      }
-    }),
-  );
+  const copies = packageCopies(dir, (name) => name.startsWith('@foundation/') || name === 'zod');
+  for (const [name, locations] of copies) {
+    if (locations.length > 1) {
+      problems.push(`${installer}: ${locations.length} copies of ${name}: ${locations.join('; ')}`);
+    }
+  }
+  for (const pkg of packages) {
+    if (!copies.has(pkg.manifest.name)) problems.push(`${installer}: ${pkg.manifest.name} missing`);
+  }
+  const entries = entryPointsSource(packages.map((pkg) => pkg.manifest));
+  problems.push(...(await compileAndRun(dir, { entries }, nodes, installer)));
+  step(`all packages ${installer}: ${((performance.now() - began) / 1000).toFixed(0)} s`);
   return problems;
 }
 
@@ -448,13 +595,15 @@ const kb = (bytes) => (bytes === undefined ? '?' : `${(bytes / 1024).toFixed(1)}
 
 async function main() {
   const results = []; // { name, problems, detail }
+  // Verdaccio starts while the repository is copied, versioned and built; the publish waits.
   let registry;
+  step('starting Verdaccio');
+  const registryStarting = startRegistry().then((started) => {
+    registry = started;
+    return started;
+  });
+  registryStarting.catch(() => undefined); // a failure is reported where it is awaited
   try {
-    step('starting Verdaccio');
-    registry = await startRegistry();
-    assertLocal(registry.url);
-    step(`registry at ${registry.url}`);
-
     const repo = join(work, 'repo');
     copyRepository(repo);
     const git = (args) =>
@@ -513,24 +662,22 @@ async function main() {
       publishable.push(pkg);
     }
 
+    await registryStarting;
+    assertLocal(registry.url);
+    step(`registry at ${registry.url}`);
+
+    // A publish not started by the release script is refused by each package's guard, even
+    // to this registry (dry runs: a package without the guard is not published by this check).
+    const unguarded = await directPublishProblems(publishable, registry.url);
+
     // The release itself: only the local registry is reachable (every proxy points at a closed
     // port, with 127.0.0.1 exempt), and a throw-away token satisfies npm's login check.
     const npmrc = join(work, 'release.npmrc');
     writeFileSync(npmrc, `//${new URL(registry.url).host}/:_authToken=release-test\n`);
-    const blocked = 'http://127.0.0.1:9';
     const released = await run('pnpm', ['run', 'release'], {
       cwd: repo,
       timeoutMs: 600_000,
-      env: cleanEnv({
-        NPM_CONFIG_REGISTRY: registry.url,
-        NPM_CONFIG_USERCONFIG: npmrc,
-        npm_config_proxy: blocked,
-        npm_config_https_proxy: blocked,
-        npm_config_noproxy: '127.0.0.1',
-        HTTP_PROXY: blocked,
-        HTTPS_PROXY: blocked,
-        NO_PROXY: '127.0.0.1',
-      }),
+      env: localOnlyEnv({ NPM_CONFIG_REGISTRY: registry.url, NPM_CONFIG_USERCONFIG: npmrc }),
     });
     writeFileSync(join(work, 'release.log'), released.output);
     step(`pnpm run release finished (exit ${released.code})`);
@@ -539,13 +686,17 @@ async function main() {
 
     const nodes = nodeBinaries();
     const ready = [];
-    for (const pkg of publishable) {
+    const publishedChecks = await Promise.all(
+      publishable.map((pkg) => checkPublished(pkg, registry.url)),
+    );
+    for (const [index, pkg] of publishable.entries()) {
       const readmePath = join(pkg.dir, 'README.md');
       const readme = existsSync(readmePath) ? readFileSync(readmePath, 'utf8') : '';
       pkg.installNames = installNames(readme);
+      pkg.optionalNames = optionalInstallNames(readme);
       pkg.example = exampleSource(readme);
-      const published = await checkPublished(pkg, registry.url);
-      pkg.problems = [...published.problems];
+      const published = publishedChecks[index];
+      pkg.problems = [...published.problems, ...(unguarded.get(pkg) ?? [])];
       pkg.detail = published;
       const tag = `${pkg.manifest.name}@${pkg.manifest.version}`;
       if (!tags.includes(tag)) pkg.problems.push(`no git tag ${tag}`);
@@ -554,6 +705,12 @@ async function main() {
         pkg.problems.push('the README install line does not name the package');
       }
       if (!pkg.example) pkg.problems.push('the README has no ts example');
+      const undeclared = pkg.example ? undeclaredImports(pkg.example, pkg.installNames) : [];
+      if (undeclared.length > 0) {
+        pkg.problems.push(
+          `the README example imports ${undeclared.join(', ')}, which its install line does not name (pnpm does not resolve a dependency's dependencies)`,
+        );
+      }
       if (published.problems.some((problem) => problem.includes('registry'))) {
         results.push({ name: pkg.manifest.name, problems: pkg.problems });
         continue;
@@ -562,12 +719,22 @@ async function main() {
     }
     step(`published ${ready.length} packages; installing consumers`);
 
+    // The longest jobs first (a package with bins has a CLI and a heavy toolchain to install),
+    // so the pool does not end waiting on one of them.
+    const weight = (pkg) =>
+      Object.keys(pkg.manifest.bin ?? {}).length * 10 + pkg.installNames.length;
     const jobs = ready
       .filter((pkg) => pkg.example && pkg.installNames.length > 0)
+      .sort((a, b) => weight(b) - weight(a))
       .flatMap((pkg) => INSTALLERS.map((installer) => ({ pkg, installer })));
-    const outcomes = await pool(jobs, CONCURRENCY, ({ pkg, installer }) =>
-      checkConsumer(pkg, installer, registry.url, nodes),
+    // Everything installed together (one job per installer, the heaviest) shares the pool.
+    const together = INSTALLERS.map((installer) => ({ installer }));
+    const outcomes = await pool([...together, ...jobs], CONCURRENCY, ({ pkg, installer }) =>
+      pkg
+        ? checkConsumer(pkg, installer, registry.url, nodes)
+        : checkTogether(ready, installer, registry.url, nodes).then((problems) => ({ problems })),
     );
+    const togetherProblems = outcomes.splice(0, together.length).flatMap((each) => each.problems);
     jobs.forEach(({ pkg }, index) => {
       pkg.problems.push(...outcomes[index].problems);
       if (outcomes[index].installBytes !== undefined) {
@@ -582,14 +749,15 @@ async function main() {
         detail: pkg.detail,
       });
     }
-    step('consumers done; installing everything together');
+    step('consumers done');
     results.push({
       name: 'all packages together',
-      problems: ready.length > 0 ? await checkTogether(ready, registry.url) : ['nothing published'],
+      problems: ready.length > 0 ? togetherProblems : ['nothing published'],
     });
   } catch (error) {
     results.push({ name: 'release test', problems: [String(error?.stack ?? error)] });
   } finally {
+    await registryStarting.catch(() => undefined);
     await stopRegistry(registry);
     for (const child of children) killGroup(child);
   }

@@ -72,6 +72,9 @@ const env = {
     Object.entries(process.env).filter(([key]) => !/^npm_config_(@[^:]+:)?registry$/i.test(key)),
   ),
   TURBO_TELEMETRY_DISABLED: '1',
+  // Read by each package's prepublishOnly guard (release-guard.mjs), which refuses a publish
+  // not started here or headed for another registry.
+  FOUNDATION_RELEASE_REGISTRY: registry,
   npm_config_registry: registry,
   [`npm_config_${SCOPE}:registry`]: registry,
 };
