@@ -24,7 +24,12 @@ import {
   type HttpFoundation,
   type RequestContext,
 } from '@foundation/http';
-import { createTelemetry, PerformanceMonitor, type Telemetry } from '@foundation/telemetry';
+import {
+  collectProcessMetrics,
+  createTelemetry,
+  PerformanceMonitor,
+  type Telemetry,
+} from '@foundation/telemetry';
 
 /** Options of {@link createPlaygroundService}. */
 export interface PlaygroundServiceOptions {
@@ -157,6 +162,8 @@ export function createPlaygroundService(options: PlaygroundServiceOptions = {}):
   });
   const events = new EventStore({ name: 'events', maxEvents: 10_000, clock });
   const telemetry = createTelemetry();
+  // The standard process metrics under prom-client's names, for stock Node.js dashboards.
+  const processMetrics = collectProcessMetrics({ telemetry });
   const monitor = new PerformanceMonitor({ name: 'monitor', telemetry, intervalMs: 5_000, clock });
   const foundation = createFoundation({ services: [config, events, monitor], clock });
   const http = createHttpFoundation({
@@ -307,6 +314,7 @@ export function createPlaygroundService(options: PlaygroundServiceOptions = {}):
     async close() {
       await drain(AbortSignal.abort());
       await foundation.shutdown();
+      processMetrics.stop();
     },
   };
 }
