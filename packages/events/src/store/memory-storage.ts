@@ -1,6 +1,6 @@
 import type { FoundationEvent } from '../event.js';
 import { IdIndex } from './id-index.js';
-import { comparePositions, sortedLog, type SortedLog } from './sorted-log.js';
+import { comparePositions, SortedArray, sortedLog, type SortedLog } from './sorted-log.js';
 import type { NormalizedQuery, StorageAdapter, StoredEntry } from './types.js';
 
 /** Walks one log over a query's time range and cursor, in the query's order. */
@@ -41,6 +41,13 @@ class RangeWalk {
 }
 
 /**
+ * What a correlation id maps to: its one entry, or a log once it has several. Most
+ * correlations outside a request context hold a single event (each gets a fresh id), and a
+ * log per event would cost an allocation on every append and more garbage to collect.
+ */
+type CorrelationSlot = StoredEntry | SortedLog;
+
+/**
  * The in-memory {@link StorageAdapter}: one log of every event in store order, plus a log per
  * type and per correlation id and a map by id, so lookups by id, type and correlation never
  * scan the whole store, and dropping the oldest event is O(1).
@@ -51,7 +58,7 @@ export class MemoryStorage implements StorageAdapter {
   #all = sortedLog();
   #byId = new IdIndex();
   #byType = new Map<string, SortedLog>();
-  #byCorrelation = new Map<string, SortedLog>();
+  #byCorrelation = new Map<string, CorrelationSlot>();
   #bytes = 0;
 
   /** {@inheritDoc StorageAdapter.count} */
@@ -85,7 +92,7 @@ export class MemoryStorage implements StorageAdapter {
     if (!this.#byId.add(entry)) return false;
     this.#all.insert(entry);
     logFor(this.#byType, event.type).insert(entry);
-    logFor(this.#byCorrelation, event.correlationId).insert(entry);
+    this.#correlate(event.correlationId, entry);
     this.#bytes += entry.sizeBytes;
     return true;
   }
@@ -108,9 +115,43 @@ export class MemoryStorage implements StorageAdapter {
     this.#byId.remove(entry);
     // The oldest event overall is also the oldest of its type and of its correlation.
     shiftFrom(this.#byType, event.type);
-    shiftFrom(this.#byCorrelation, event.correlationId);
+    this.#uncorrelateOldest(event.correlationId);
     this.#bytes -= entry.sizeBytes;
     return entry;
+  }
+
+  /** Adds `entry` under its correlation id: alone at first, in a log from the second on. */
+  #correlate(correlationId: string, entry: StoredEntry): void {
+    const slot = this.#byCorrelation.get(correlationId);
+    if (slot === undefined) {
+      this.#byCorrelation.set(correlationId, entry);
+    } else if (slot instanceof SortedArray) {
+      slot.insert(entry);
+    } else {
+      const log = sortedLog();
+      log.insert(slot);
+      log.insert(entry);
+      this.#byCorrelation.set(correlationId, log);
+    }
+  }
+
+  /** Drops the oldest entry of a correlation (the oldest held overall belongs to it). */
+  #uncorrelateOldest(correlationId: string): void {
+    const slot = this.#byCorrelation.get(correlationId)!;
+    if (slot instanceof SortedArray) {
+      slot.shift();
+      if (slot.size > 0) return;
+    }
+    this.#byCorrelation.delete(correlationId);
+  }
+
+  /** The log of a correlation's entries (a one-entry log made for a lone entry), if any. */
+  #correlationLog(correlationId: string): SortedLog | undefined {
+    const slot = this.#byCorrelation.get(correlationId);
+    if (slot === undefined || slot instanceof SortedArray) return slot;
+    const log = sortedLog();
+    log.insert(slot);
+    return log;
   }
 
   /** {@inheritDoc StorageAdapter.query} */
@@ -143,7 +184,7 @@ export class MemoryStorage implements StorageAdapter {
   /** The smallest set of logs that holds every match: a correlation's, the types', or all. */
   #candidates(query: NormalizedQuery): SortedLog[] {
     if (query.correlationId !== undefined) {
-      const log = this.#byCorrelation.get(query.correlationId);
+      const log = this.#correlationLog(query.correlationId);
       return log ? [log] : [];
     }
     if (query.types) {
@@ -159,7 +200,7 @@ export class MemoryStorage implements StorageAdapter {
 
   /** {@inheritDoc StorageAdapter.byCorrelation} */
   byCorrelation(correlationId: string): FoundationEvent[] {
-    const log = this.#byCorrelation.get(correlationId);
+    const log = this.#correlationLog(correlationId);
     const out: FoundationEvent[] = [];
     if (log) for (let index = 0; index < log.size; index++) out.push(log.at(index).event);
     return out;

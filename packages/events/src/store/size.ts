@@ -70,6 +70,14 @@ function valueSize(value: unknown, depth: number): number {
     for (const item of value as unknown[]) size += valueSize(item, depth + 1) + 1;
     return size;
   }
+  // Plain objects, the bulk of payloads, skip the checks for the other kinds.
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) return objectSize(value, depth);
+  return otherSize(value, depth);
+}
+
+/** The size of an object that is not a plain object or an array. */
+function otherSize(value: object, depth: number): number {
   if (ArrayBuffer.isView(value)) return 32 + Math.ceil((value.byteLength * 4) / 3);
   if (value instanceof ArrayBuffer) return 32 + Math.ceil((value.byteLength * 4) / 3);
   if (value instanceof Map) {
@@ -86,6 +94,11 @@ function valueSize(value: unknown, depth: number): number {
   }
   if (value instanceof Error) return 64 + textLength(value.message) + textLength(value.stack);
   if (value instanceof Date) return 32;
+  return objectSize(value, depth);
+}
+
+/** The size of an object's own enumerable string-keyed properties. */
+function objectSize(value: object, depth: number): number {
   let size = 2;
   const object = value as Record<string, unknown>;
   for (const key in object) {

@@ -119,7 +119,9 @@ export class SortedArray<T, K> {
 /** Entries in store order (wall time, then id). */
 export type SortedLog = SortedArray<StoredEntry, StorePosition>;
 
+const positionOf = (entry: StoredEntry): StorePosition => entry.event;
+
 /** Makes an empty {@link SortedLog}. */
 export function sortedLog(): SortedLog {
-  return new SortedArray<StoredEntry, StorePosition>((entry) => entry.event, comparePositions);
+  return new SortedArray<StoredEntry, StorePosition>(positionOf, comparePositions);
 }
