@@ -37,11 +37,11 @@ export function parseSourceText(text: string, path: string, label = path): Parse
     true,
     ts.ScriptKind.TS,
   );
-  const program = ts.createProgram({
-    rootNames: [path],
-    options: { noLib: true, noResolve: true, types: [] },
-    host: singleFileHost(sourceFile),
-  });
+  const options: ts.CompilerOptions = { noLib: true, noResolve: true, types: [] };
+  // With no lib and no resolution, the program asks the host for this one file only.
+  const host = ts.createCompilerHost(options, true);
+  host.getSourceFile = () => sourceFile;
+  const program = ts.createProgram({ rootNames: [path], options, host });
   const [first] = program.getSyntacticDiagnostics(sourceFile);
   if (first) {
     const { line, character } = sourceFile.getLineAndCharacterOfPosition(first.start);
@@ -49,20 +49,6 @@ export function parseSourceText(text: string, path: string, label = path): Parse
     throw inputError(label, `has a syntax error at ${line + 1}:${character + 1}: ${message}`);
   }
   return { path, text, sourceFile };
-}
-
-function singleFileHost(sourceFile: ts.SourceFile): ts.CompilerHost {
-  return {
-    getSourceFile: (name) => (name === sourceFile.fileName ? sourceFile : undefined),
-    getDefaultLibFileName: () => 'lib.d.ts',
-    writeFile: () => undefined,
-    getCurrentDirectory: () => '/',
-    getCanonicalFileName: (name) => name,
-    useCaseSensitiveFileNames: () => true,
-    getNewLine: () => '\n',
-    fileExists: (name) => name === sourceFile.fileName,
-    readFile: () => undefined,
-  };
 }
 
 /** True when `node` carries the `export` modifier. */

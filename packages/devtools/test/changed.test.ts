@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { changedPackages, planChangedTests } from '../src/check/changed-tests.js';
 import { planPhases } from '../src/check/phases.js';
-import { readProject, type ProjectInfo } from '../src/check/project.js';
+import { readProject } from '../src/check/project.js';
 import { parsePlainCall } from '../src/check/script.js';
 import { runCli } from '../src/cli/main.js';
 import { captureIo, tempDir } from './helpers.js';
@@ -91,7 +91,9 @@ describe('--changed on the test phase', () => {
       name: 'mono',
       scripts: { 'test:unit': 'TURBO_TELEMETRY_DISABLED=1 turbo run test --concurrency=2' },
     }),
-    'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n  - apps/app\n",
+    'pnpm-workspace.yaml':
+      "packages:\n  - 'packages/*'\n  - apps/app\n  - 'packages/a/plugins/*'\n",
+    'packages/a/plugins/p/package.json': manifest('a-plugin'),
     'node_modules/.bin/turbo': BIN,
     'node_modules/.bin/vitest': BIN,
     'packages/a/package.json': manifest('a'),
@@ -101,10 +103,7 @@ describe('--changed on the test phase', () => {
     'apps/app/package.json': manifest('app', { devDependencies: { b: 'workspace:*' } }),
   });
   const project = readProject(mono);
-  const withScript = (script: string): ProjectInfo => ({
-    ...project,
-    scripts: { 'test:unit': script },
-  });
+  const TURBO_SCRIPT = project.scripts['test:unit']!;
   const changed = (...files: string[]) => ({ mergeBase: '0123456789abcdef0123', files });
 
   it('selects the packages holding changed files and, transitively, their dependents', () => {
@@ -114,6 +113,10 @@ describe('--changed on the test phase', () => {
     expect(changedPackages(project, ['packages/c/index.ts', 'docs/guide.md', 'README.md'])).toEqual(
       { names: ['c'] },
     );
+    // A package inside another's folder owns its own files.
+    expect(changedPackages(project, ['packages/a/plugins/p/index.ts'])).toEqual({
+      names: ['a-plugin'],
+    });
     expect(changedPackages(project, ['packages/ab/x.ts'])).toEqual({
       names: [],
       outside: 'packages/ab/x.ts',
@@ -144,7 +147,8 @@ describe('--changed on the test phase', () => {
 
   it('puts the filters before the arguments turbo passes on to the tasks', () => {
     const plan = planChangedTests(
-      withScript('turbo run test -- --reporter=dot'),
+      project,
+      'turbo run test -- --reporter=dot',
       changed('packages/c/a.ts'),
     );
     expect('commands' in plan && plan.commands[0]!.args).toEqual([
@@ -157,13 +161,13 @@ describe('--changed on the test phase', () => {
   });
 
   it('skips the tests when no package changed', () => {
-    expect(planChangedTests(project, changed('README.md'))).toEqual({
+    expect(planChangedTests(project, TURBO_SCRIPT, changed('README.md'))).toEqual({
       skipReason: 'no package changed since the merge base',
     });
   });
 
   it('runs a vitest script with --changed <merge base>, adding `run` when the script has none', () => {
-    const plan = (script: string) => planChangedTests(withScript(script), changed('src/a.ts'));
+    const plan = (script: string) => planChangedTests(project, script, changed('src/a.ts'));
     expect(plan('CI=1 vitest run --coverage')).toMatchObject({
       commands: [
         {
@@ -190,23 +194,27 @@ describe('--changed on the test phase', () => {
       ['vitest run --changed main', 'the test:unit script already narrows the tests'],
     ];
     for (const [script, why] of cases) {
-      expect(planChangedTests(withScript(script), changed('packages/a/x.ts')), script).toEqual({
+      expect(planChangedTests(project, script, changed('packages/a/x.ts')), script).toEqual({
         commands: [{ command: 'pnpm', args: ['run', 'test:unit'], cwd: mono }],
         note: `--changed does not apply: ${why}; all tests ran`,
       });
     }
     write(mono, { 'node_modules/.bin/jest': BIN });
-    expect(planChangedTests(withScript('jest --ci'), changed('x.ts'))).toMatchObject({
+    expect(planChangedTests(project, 'jest --ci', changed('x.ts'))).toMatchObject({
       note: '--changed does not apply: the test:unit script runs jest, which cannot narrow tests; all tests ran',
     });
-    expect(planChangedTests(project, changed('pnpm-lock.yaml'))).toMatchObject({
+    expect(planChangedTests(project, TURBO_SCRIPT, changed('pnpm-lock.yaml'))).toMatchObject({
       note: '--changed does not apply: pnpm-lock.yaml is outside every package and may affect them all; all tests ran',
     });
   });
 
   it("narrows this repository's own test:unit (turbo) to devtools and what depends on it", () => {
     const repo = readProject(REPO);
-    const plan = planChangedTests(repo, changed('packages/devtools/src/cli/main.ts'));
+    const plan = planChangedTests(
+      repo,
+      repo.scripts['test:unit']!,
+      changed('packages/devtools/src/cli/main.ts'),
+    );
     expect(plan).toMatchObject({ commands: [{ env: { TURBO_TELEMETRY_DISABLED: '1' } }] });
     const args = 'commands' in plan ? plan.commands[0]!.args : [];
     expect(args.slice(0, 2)).toEqual(['run', 'test']);

@@ -117,6 +117,20 @@ describe('planning phases', () => {
     expect(none.find((p) => p.id === 'lint')!.skipReason).toBe('no changed files to lint');
   });
 
+  it('runs vitest itself when there is no test:unit script but a vitest config', () => {
+    const plain = join(dir, 'plain');
+    write(plain, {
+      'package.json': '{"name":"plain"}',
+      'vitest.config.mts': '',
+      'node_modules/.bin/vitest': BIN,
+    });
+    const test = planPhases(readProject(plain)).find((p) => p.id === 'test')!;
+    expect(test.commands).toEqual([
+      { command: join(plain, 'node_modules/.bin/vitest'), args: ['run'], cwd: plain },
+    ]);
+    expect(test.note).toBeUndefined();
+  });
+
   it('runs vitest with --changed when there is no test:unit script', () => {
     const npm = join(dir, 'npm');
     write(npm, {
@@ -139,7 +153,12 @@ describe('planning phases', () => {
     expect(workspaceGlobs(join(dir, 'missing'), undefined)).toEqual([]);
     expect(workspaceGlobs(join(dir, 'missing'), { workspaces: ['a', 1] })).toEqual(['a']);
     expect(expandWorkspaces(dir, ['nowhere/*', 'nothing-here'])).toEqual([]);
-    write(dir, { 'odd/package.json': '[1]', 'bad/package.json': '{' });
+    write(dir, {
+      'odd/package.json': '[1]',
+      'bad/package.json': '{',
+      'null/package.json': 'null',
+    });
+    expect(readProject(join(dir, 'null')).scripts).toEqual({});
     expect(readProject(join(dir, 'odd')).scripts).toEqual({});
     expect(readProject(join(dir, 'bad')).scripts).toEqual({});
   });
@@ -290,6 +309,15 @@ describe('runCommand', () => {
     expect(result.exitCode).toBe(0);
     expect(result.output.length).toBeGreaterThanOrEqual(200_000);
     expect(result.output.length).toBeLessThan(400_000);
+  });
+
+  it('reports a command killed by a signal as exit code 1', async () => {
+    const result = await runCommand({
+      command: process.execPath,
+      args: ['-e', 'process.kill(process.pid, "SIGTERM")'],
+      cwd: process.cwd(),
+    });
+    expect(result.exitCode).toBe(1);
   });
 
   it('kills the command when the signal aborts, reporting exit code 1', async () => {

@@ -138,6 +138,13 @@ describe('foundation-dev (in process)', () => {
     const after = captureIo(dir);
     expect(await runCli(['generate', 'docs', '--from', 'src/api.ts'], after)).toBe(0);
     expect(after.out()).toContain('0 exports without TSDoc');
+    writeFileSync(join(dir, 'src/one.ts'), 'export const ONE = 1;\n');
+    const one = captureIo(dir);
+    expect(
+      await runCli(['generate', 'docs', '--from', 'src/one.ts', '--dry-run', '--write'], one),
+    ).toBe(0);
+    expect(one.out()).toContain('1 export without TSDoc\n');
+    expect(readFileSync(join(dir, 'src/one.ts'), 'utf8')).toBe('export const ONE = 1;\n');
   });
 
   it('suggests with exit 1 when there are findings, 0 when there are none, and --json', async () => {

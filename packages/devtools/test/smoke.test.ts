@@ -169,7 +169,10 @@ describe('runSmokeTests', () => {
       context: { path: 'options' },
     });
     await expect(runSmokeTests([], { timeoutMs: Number.NaN })).rejects.toMatchObject({
-      context: { path: 'options.timeoutMs' },
+      context: { path: 'options.timeoutMs', received: 'NaN' },
+    });
+    await expect(runSmokeTests([], { timeoutMs: '100' as never })).rejects.toMatchObject({
+      context: { path: 'options.timeoutMs', received: 'string' },
     });
   });
 

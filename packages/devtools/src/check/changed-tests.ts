@@ -147,11 +147,15 @@ function turboChanged(
  * script runs as it is, all tests, and the note says why.
  *
  * @param project - The project whose `test:unit` script runs.
+ * @param script - The `test:unit` script's text.
  * @param changed - The merge base and the files changed since it.
  * @returns The commands with a note saying how they were narrowed, or why the phase is skipped.
  */
-export function planChangedTests(project: ProjectInfo, changed: ChangedSince): ChangedTestPlan {
-  const script = project.scripts['test:unit'] ?? '';
+export function planChangedTests(
+  project: ProjectInfo,
+  script: string,
+  changed: ChangedSince,
+): ChangedTestPlan {
   const call = parsePlainCall(script);
   const bin = call && findBin(project.root, call.tool);
   let plan: ChangedTestPlan | string;

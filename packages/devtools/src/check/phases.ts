@@ -121,11 +121,7 @@ function planTypecheck(project: ProjectInfo): PlannedPhase {
     title,
     commands: projects.map((dir) => ({
       command: bin,
-      args: [
-        '--noEmit',
-        '-p',
-        relative(project.root, join(dir, 'tsconfig.json')) || 'tsconfig.json',
-      ],
+      args: ['--noEmit', '-p', relative(project.root, join(dir, 'tsconfig.json'))],
       cwd: project.root,
     })),
   };
@@ -153,8 +149,10 @@ function planSmoke(project: ProjectInfo): PlannedPhase {
 function planTests(project: ProjectInfo, options: PlanOptions): PlannedPhase {
   const title = 'unit tests (vitest)';
   const { changed } = options;
-  if (project.scripts['test:unit'] !== undefined) {
-    if (changed) return { id: 'test', title, commands: [], ...planChangedTests(project, changed) };
+  const script = project.scripts['test:unit'];
+  if (script !== undefined) {
+    if (changed)
+      return { id: 'test', title, commands: [], ...planChangedTests(project, script, changed) };
     return {
       id: 'test',
       title,

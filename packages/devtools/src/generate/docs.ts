@@ -86,8 +86,8 @@ export function docSkeletons(source: ParsedSource): DocSkeleton[] {
   const sf = source.sourceFile;
   const skeletons: DocSkeleton[] = [];
   for (const statement of sf.statements) {
+    // `export { a }` and `export default a` carry no export modifier, so they end here too.
     if (!isExported(statement) || hasDoc(statement)) continue;
-    if (ts.isExportDeclaration(statement) || ts.isExportAssignment(statement)) continue;
     const name = nameOf(statement);
     if (!name) continue;
     const start = statement.getStart(sf);

@@ -57,7 +57,11 @@ function indexedType(read: ReadInterface, member: InterfaceMember, sf: ts.Source
   const args = read.typeParameters.length
     ? `<${read.typeParameters.map((t) => t.name.getText(sf)).join(', ')}>`
     : '';
-  const key = member.name.startsWith("'") ? member.name : `'${member.name}'`;
+  const key = member.name.startsWith('[')
+    ? `typeof ${member.name.slice(1, -1)}`
+    : member.name.startsWith("'")
+      ? member.name
+      : `'${member.name}'`;
   return `${read.name}${args}[${key}]`;
 }
 

@@ -14,13 +14,18 @@ export interface InterfaceMember {
   /** Whether it is readonly (properties). */
   readonly readonly: boolean;
   /**
-   * The declarations: one per overload for a method, one for a property. Absent for a member
-   * inherited from an interface outside the file, which is typed by indexed access.
+   * The declarations: one per overload for a method, one for a property (its getter for an
+   * accessor pair). Absent for a member inherited from an interface outside the file, and for a
+   * setter without a getter, which are typed by indexed access.
    */
-  readonly declarations?: readonly (ts.MethodSignature | ts.PropertySignature)[];
+  readonly declarations?: readonly MemberDeclaration[];
   /** The member's TSDoc summary, when it has one. */
   readonly description: string;
 }
+
+/** A declaration a member is read from. */
+export type MemberDeclaration =
+  ts.MethodSignature | ts.PropertySignature | ts.GetAccessorDeclaration;
 
 /** An interface read from a module. */
 export interface ReadInterface {
@@ -86,13 +91,30 @@ export function readInterface(source: ParsedSource, name: string): ReadInterface
           indexSignatures.push(element.getText(sourceFile).replace(/[;,]$/, ''));
           continue;
         }
-        if (!ts.isMethodSignature(element) && !ts.isPropertySignature(element)) continue;
         const key = memberName(element, sourceFile);
+        if (ts.isGetAccessorDeclaration(element) || ts.isSetAccessorDeclaration(element)) {
+          // An accessor is a property to implementers: readonly unless it has a setter.
+          if (byName.has(key)) continue;
+          const accessor: InterfaceMember = {
+            name: key,
+            kind: 'property',
+            optional: false,
+            readonly: !decl.members.some(
+              (m) => ts.isSetAccessorDeclaration(m) && memberName(m, sourceFile) === key,
+            ),
+            ...(ts.isGetAccessorDeclaration(element) && { declarations: [element] }),
+            description: docSummary(element),
+          };
+          byName.set(key, accessor);
+          members.push(accessor);
+          continue;
+        }
+        if (!ts.isMethodSignature(element) && !ts.isPropertySignature(element)) continue;
         const existing = byName.get(key);
         if (existing) {
           // A later overload of a method seen before (own members come first and win).
           if (existing.kind === 'method' && ts.isMethodSignature(element) && seen.size === 1) {
-            (existing.declarations as (ts.MethodSignature | ts.PropertySignature)[]).push(element);
+            (existing.declarations as MemberDeclaration[]).push(element);
           }
           continue;
         }
@@ -175,12 +197,19 @@ function inheritedMembers(source: ParsedSource, decl: ts.InterfaceDeclaration): 
   return checker.getPropertiesOfType(type).flatMap((property): InterfaceMember[] => {
     const declaration = property.declarations?.[0];
     if (!declaration || declaration.getSourceFile() === sourceFile) return [];
-    const name = property.getName();
-    if (name.startsWith('__@')) return []; // symbol-keyed members inherited from afar
+    let name = property.getName();
+    if (name.startsWith('__@')) {
+      // Symbol-keyed: only well-known symbols (`[Symbol.iterator]`) can be named from here.
+      const declared = ts.getNameOfDeclaration(declaration);
+      const expression =
+        declared && ts.isComputedPropertyName(declared) ? declared.expression.getText() : '';
+      if (!/^Symbol\.\w+$/.test(expression)) return [];
+      name = `[${expression}]`;
+    }
     const method = ts.isMethodSignature(declaration) || ts.isMethodDeclaration(declaration);
     return [
       {
-        name: /^[A-Za-z_$][\w$]*$/.test(name) ? name : `'${name}'`,
+        name: /^(?:[A-Za-z_$][\w$]*|\[Symbol\.\w+\])$/.test(name) ? name : `'${name}'`,
         kind: method ? 'method' : 'property',
         optional: (property.flags & ts.SymbolFlags.Optional) !== 0,
         readonly: (ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Readonly) !== 0,

@@ -80,7 +80,7 @@ export async function writeGenerated(
       throw inputError(file.path, 'leaves the output folder');
     const exists = existsSync(path);
     if (exists && options.force !== true) {
-      throw inputError(relative(options.cwd, path) || path, 'exists (pass --force to overwrite)');
+      throw inputError(relative(options.cwd, path), 'exists (pass --force to overwrite)');
     }
     return { path, exists, file };
   });

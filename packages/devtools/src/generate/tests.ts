@@ -18,11 +18,11 @@ export function throwsTags(node: ts.Node): string[] {
     .getJSDocTags(node)
     .filter((tag) => tag.tagName.text === 'throws')
     .map((tag) => {
-      const text =
-        typeof tag.comment === 'string'
-          ? tag.comment
-          : (ts.getTextOfJSDocComment(tag.comment) ?? '');
-      return text.replace(/\s+/g, ' ').trim();
+      // `@throws {RangeError} when …`: the braces hold the type, which the comment leaves out.
+      const type =
+        ts.isJSDocThrowsTag(tag) && tag.typeExpression ? tag.typeExpression.type.getText() : '';
+      const text = ts.getTextOfJSDocComment(tag.comment) ?? '';
+      return `${type} ${text}`.replace(/\s+/g, ' ').trim();
     });
 }
 

@@ -47,6 +47,6 @@ export function suggest(targets: readonly string[], cwd: string): Finding[] {
   const checker = program.getTypeChecker();
   return files.flatMap((file) => {
     const sourceFile = program.getSourceFile(file);
-    return sourceFile ? applyRules({ sourceFile, file: relative(cwd, file) || file, checker }) : [];
+    return sourceFile ? applyRules({ sourceFile, file: relative(cwd, file), checker }) : [];
   });
 }
