@@ -106,6 +106,14 @@ export {
 } from './otel-bridge.js';
 export { TELEMETRY_VERSION } from './version.js';
 export {
+  bridgeSpansToOpenTelemetry,
+  type OpenTelemetryApiLike,
+  type OpenTelemetrySpanBridge,
+  type OpenTelemetrySpanBridgeOptions,
+  type SpanLike,
+  type TracerLike,
+} from './otel-spans.js';
+export {
   instrument,
   instrumented,
   INSTRUMENT_METRICS,

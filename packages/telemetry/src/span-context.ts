@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomFillSync } from 'node:crypto';
 import { inputError } from './codes.js';
-import type { EventName } from './event-name.js';
+import type { EventName, Metadata } from './event-name.js';
 
 /**
  * A W3C Trace Context position: the trace, the span that is the parent of what runs next, and
@@ -161,4 +161,48 @@ export function formatTraceparent(context: TraceContext): string {
 export function currentTraceparent(): string | undefined {
   const context = currentTraceContext();
   return context === undefined ? undefined : formatTraceparent(context);
+}
+
+/** @internal Told when a span starts and ends (the OpenTelemetry span bridge). */
+export interface SpanObserver {
+  /** A span of `owner` started at `startWallMs` (epoch ms) with this metadata. */
+  start(owner: object, info: SpanInfo, metadata: Metadata, startWallMs: number): void;
+  /** The span ended at `endWallMs`; `failed` with `error` when it threw or rejected. */
+  end(owner: object, info: SpanInfo, endWallMs: number, failed: boolean, error: unknown): void;
+}
+
+/** @internal The observers; `span()` asks for its size only, so none costs nothing. */
+export const spanObservers = new Set<SpanObserver>();
+
+/** @internal Tells the observers a span started; an observer that throws is skipped. */
+export function notifySpanStart(
+  owner: object,
+  info: SpanInfo,
+  metadata: Metadata,
+  startWallMs: number,
+): void {
+  for (const observer of spanObservers) {
+    try {
+      observer.start(owner, info, metadata, startWallMs);
+    } catch {
+      // An exporter's failure never breaks the traced code.
+    }
+  }
+}
+
+/** @internal Tells the observers a span ended; an observer that throws is skipped. */
+export function notifySpanEnd(
+  owner: object,
+  info: SpanInfo,
+  endWallMs: number,
+  failed: boolean,
+  error: unknown,
+): void {
+  for (const observer of spanObservers) {
+    try {
+      observer.end(owner, info, endWallMs, failed, error);
+    } catch {
+      // An exporter's failure never breaks the traced code.
+    }
+  }
 }

@@ -19,7 +19,13 @@ import { eventMetricName } from './metrics/event-metric-name.js';
 import type { Gauge } from './metrics/gauge.js';
 import { MetricsRegistry } from './metrics/registry.js';
 import { observeOutcome } from './outcome.js';
-import { childSpan, spanStorage } from './span-context.js';
+import {
+  childSpan,
+  notifySpanEnd,
+  notifySpanStart,
+  spanObservers,
+  spanStorage,
+} from './span-context.js';
 
 /** Receives the events it is attached to. Dispatch is synchronous, on the caller's stack. */
 export type Handler = (
@@ -427,14 +433,17 @@ export class Telemetry {
     const startNs = clock.nowNs();
     return spanStorage.run(info, () => {
       this.execute(names.start, { monotonicTimeNs: startNs, systemTimeMs: clock.wallMs() }, meta);
+      if (spanObservers.size > 0) notifySpanStart(this, info, meta, clock.wallMs());
       return observeOutcome(
         fn,
         () => {
           const nowNs = clock.nowNs();
           this.execute(names.stop, { durationNs: nowNs - startNs, monotonicTimeNs: nowNs }, meta);
+          if (spanObservers.size > 0) notifySpanEnd(this, info, clock.wallMs(), false, undefined);
         },
         (error) => {
           const nowNs = clock.nowNs();
+          if (spanObservers.size > 0) notifySpanEnd(this, info, clock.wallMs(), true, error);
           this.execute(
             names.exception,
             { durationNs: nowNs - startNs, monotonicTimeNs: nowNs },
