@@ -301,6 +301,11 @@ describe('coverage gate', () => {
       '{"total":{"lines":{"pct":"x"}}}',
       /total\.lines\.pct is missing or not a number/,
     ],
+    [
+      'a file entry that is not an object',
+      JSON.stringify({ ...(JSON.parse(coverageSummary(98)) as object), '/src/a.ts': 7 }),
+      /\/src\/a\.ts\.lines\.pct is missing/,
+    ],
   ])('refuses a %s summary with 8103 and writes no report', async (_label, text, message) => {
     fixture = createFixture();
     const path = 'packages/a/coverage/coverage-summary.json';
@@ -310,6 +315,32 @@ describe('coverage gate', () => {
     expect(FoundationError.is(error)).toBe(true);
     expect((error as FoundationError).code).toBe(8103);
     expect((error as FoundationError).message).toMatch(message);
+  });
+});
+
+describe('coverage gate: least-covered files', () => {
+  it('names each file by the metric it is lowest in, lowest first', async () => {
+    const figure = (pct: number) => ({ total: 100, covered: pct, skipped: 0, pct });
+    const entry = (lines: number, branches: number) => ({
+      lines: figure(lines),
+      statements: figure(lines),
+      functions: figure(100),
+      branches: figure(branches),
+    });
+    fixture = createFixture({
+      'packages/a/coverage/coverage-summary.json': JSON.stringify({
+        total: entry(99, 96),
+        '/r/src/a.ts': entry(99, 97),
+        '/r/src/b.ts': entry(96, 100),
+      }),
+    });
+    const result = gate(await run({ gates: { coverage: { leastCovered: 2 } } }), 'coverage');
+    expect(result).toMatchObject({ status: 'passed', value: 96 });
+    expect(result.measured).toBe('lowest 96% (branches in @fixture/a)');
+    expect(result.evidence.map((e) => e.message)).toEqual([
+      'least covered: 96% lines',
+      'least covered: 97% branches',
+    ]);
   });
 });
 

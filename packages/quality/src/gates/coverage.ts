@@ -3,7 +3,7 @@ import type { CoverageMetric } from '../config/types.js';
 import type { ResolvedGates } from '../config/validate.js';
 import { qualityError } from '../errors.js';
 import { runCommand, tail } from '../exec.js';
-import { parseJsonInput, readJsonInput } from '../json-input.js';
+import { readJsonInput } from '../json-input.js';
 import type { Evidence, Gate, GateOutcome } from '../model.js';
 import { packageName, relativePath } from '../packages.js';
 import { noPackagesOutcome } from './outcome.js';
@@ -42,12 +42,7 @@ interface Summary {
   readonly files: Map<string, Figures>;
 }
 
-/** Parses a coverage-summary.json into per-file figures and the total. */
-export function parseCoverageSummary(text: string, file: string): Summary {
-  return summaryFigures(parseJsonInput(text, file, REGENERATE), file);
-}
-
-/** Checks a parsed coverage-summary.json and reads its figures. */
+/** Checks a parsed coverage-summary.json and reads its per-file figures and the total. */
 function summaryFigures(parsed: unknown, file: string): Summary {
   if (typeof parsed !== 'object' || parsed === null || !('total' in parsed)) {
     throw qualityError(
