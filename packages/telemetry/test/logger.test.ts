@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createLogger, createTelemetry, REDACTED } from '../src/index.js';
 
@@ -255,5 +256,34 @@ describe('createLogger and pino conventions', () => {
     expect(err.context.request).toEqual({ token: REDACTED, id: 7 });
     // The live error is untouched: only the log line is redacted.
     expect(cause.context.token).toBe('inner-secret');
+  });
+});
+
+describe('redaction in error trees (property)', () => {
+  it('redacts a bracket-quoted key at any cause depth and leaves its siblings', () => {
+    const key = fc
+      .string({
+        unit: fc.constantFrom(...'abcXYZ09-_ .:@$'.split('')),
+        minLength: 1,
+        maxLength: 12,
+      })
+      .filter((k) => !['__proto__', 'constructor', 'prototype'].includes(k));
+    fc.assert(
+      fc.property(key, fc.integer({ min: 0, max: 4 }), (secretKey, depth) => {
+        const destination = memoryDestination();
+        const logger = createLogger({ destination, redact: [`creds["${secretKey}"]`] });
+        let error = new FoundationError('network_error', 'deep', {
+          context: { creds: { [secretKey]: 'hidden-value', keep: 'visible' } },
+        });
+        for (let i = 0; i < depth; i++) {
+          error = new FoundationError('external_service_error', `level ${i}`, { cause: error });
+        }
+        logger.error({ err: error }, 'failed');
+        const text = JSON.stringify(destination.lines[0]);
+        expect(text).not.toContain('hidden-value');
+        expect(text).toContain('visible');
+      }),
+      { numRuns: 60 },
+    );
   });
 });
