@@ -36,11 +36,16 @@ export { bulkhead, type BulkheadOptions, type BulkheadPolicy } from './bulkhead.
 export {
   consecutive,
   countWindow,
+  defineTripRule,
   timeWindow,
   type ConsecutiveRule,
   type CountWindowRule,
+  type CustomTripRule,
   type TimeWindowRule,
+  type Tracker,
   type TripRule,
+  type TripRuleKind,
+  type WindowStats,
 } from './breaker/trip-rules.js';
 export {
   circuitBreaker,

@@ -18,8 +18,10 @@ import {
 import {
   checkTripRule,
   consecutive,
+  kindOf,
   sameRule,
   trackerFor,
+  type CustomTripRule,
   type Tracker,
   type TripRule,
 } from './trip-rules.js';
@@ -56,8 +58,8 @@ export interface BreakerStateChange {
 export interface CircuitBreakerOptions {
   /** A name for diagnostics and errors. Default `breaker`. */
   readonly name?: string;
-  /** When the closed breaker opens. Default `consecutive(5)`. */
-  readonly trip?: TripRule;
+  /** When the closed breaker opens: a built-in rule or one of a kind added with `defineTripRule`. Default `consecutive(5)`. */
+  readonly trip?: TripRule | CustomTripRule;
   /** How long it stays open before probing. Default 30 000 ms. Not with `openBackoff`. */
   readonly openMs?: number;
   /** Open time growing with each reopening without a recovery (1 for the first opening). */
@@ -142,7 +144,7 @@ export interface BreakerSnapshot {
   /** Openings in a row without a recovery (drives `openBackoff`). */
   readonly consecutiveOpens: number;
   /** The trip rule the window belongs to. */
-  readonly rule: TripRule;
+  readonly rule: TripRule | CustomTripRule;
   /** The trip rule's window, in the rule's own format. */
   readonly window: unknown;
 }
@@ -183,9 +185,33 @@ export interface CircuitBreaker extends Policy {
 
 const STATES: readonly BreakerState[] = ['closed', 'open', 'half_open', 'isolated'];
 
+/**
+ * A breaker's state with what each state carries, as a discriminated union (cockatiel's model):
+ * only an open breaker has an until-time, only a half-open one has probes. A new record is
+ * made per transition, never per call: the closed path allocates nothing.
+ */
+type StateRecord =
+  | { readonly state: 'closed' }
+  | { readonly state: 'open'; readonly untilMs: number }
+  | HalfOpenState
+  | { readonly state: 'isolated' };
+
+interface HalfOpenState {
+  readonly state: 'half_open';
+  /** Probes let in and not finished. */
+  probesInFlight: number;
+  /** Probes that succeeded since it became half-open. */
+  probeSuccesses: number;
+  /** When a probe last started or finished (to find stalled probes). */
+  lastProbeActivityMs: number;
+}
+
+const CLOSED: StateRecord = Object.freeze({ state: 'closed' });
+const ISOLATED: StateRecord = Object.freeze({ state: 'isolated' });
+
 class Breaker implements CircuitBreaker {
   readonly name: string;
-  readonly #rule: TripRule;
+  readonly #rule: TripRule | CustomTripRule;
   readonly #tracker: Tracker;
   readonly #openMs: number;
   readonly #openBackoff: Backoff | undefined;
@@ -197,16 +223,12 @@ class Breaker implements CircuitBreaker {
   readonly #clock: Clock;
   readonly #timed: boolean;
   #listeners: readonly ((change: BreakerStateChange) => void)[] = [];
-  #state: BreakerState = 'closed';
+  #state: StateRecord = CLOSED;
   // Changes with every transition: an outcome of a call let in under another generation is
   // ignored, so a late answer never moves the state machine.
   #generation = 0;
-  #openUntilMs = 0;
   #lastOpenMs = 0;
   #consecutiveOpens = 0;
-  #probesInFlight = 0;
-  #probeSuccesses = 0;
-  #lastProbeActivityMs = 0;
   #calls = 0;
   #successes = 0;
   #failures = 0;
@@ -233,14 +255,16 @@ class Breaker implements CircuitBreaker {
       o.slowCallMs === undefined ? undefined : positive('slowCallMs', o.slowCallMs);
     this.#isFailure = optionalFunction('isFailure', o.isFailure);
     this.#clock = clockOption('clock', o.clock ?? systemClock);
-    this.#timed = this.#slowCallMs !== undefined || this.#rule.kind === 'time_window';
+    // The clock is read per call only when the rule's kind says it needs time (or for slow calls).
+    this.#timed = this.#slowCallMs !== undefined || kindOf(this.#rule).needsTime;
   }
 
   get state(): BreakerState {
-    if (this.#state === 'open' && this.#clock.nowMs() >= this.#openUntilMs) {
-      this.#halfOpen();
+    const current = this.#state;
+    if (current.state === 'open' && this.#clock.nowMs() >= current.untilMs) {
+      return this.#halfOpen().state;
     }
-    return this.#state;
+    return current.state;
   }
 
   async execute<T>(fn: Operation<T>, options?: ExecuteOptions): Promise<T> {
@@ -304,18 +328,18 @@ class Breaker implements CircuitBreaker {
         failureRate: window.calls === 0 ? 0 : window.failures / window.calls,
       },
       consecutiveOpens: this.#consecutiveOpens,
-      retryAfterMs: state === 'open' ? this.#openUntilMs - nowMs : undefined,
+      retryAfterMs: this.#openRemainingMs(nowMs),
     };
   }
 
   isolate(): void {
-    if (this.#state !== 'isolated') this.#transition('isolated', 'isolated');
+    if (this.#state.state !== 'isolated') this.#transition(ISOLATED, 'isolated');
   }
 
   reset(): void {
     this.#tracker.reset();
     this.#consecutiveOpens = 0;
-    if (this.#state !== 'closed') this.#transition('closed', 'reset');
+    if (this.#state.state !== 'closed') this.#transition(CLOSED, 'reset');
   }
 
   snapshot(): BreakerSnapshot {
@@ -325,7 +349,7 @@ class Breaker implements CircuitBreaker {
       version: 1,
       name: this.name,
       state,
-      openRemainingMs: state === 'open' ? this.#openUntilMs - nowMs : 0,
+      openRemainingMs: this.#openRemainingMs(nowMs) ?? 0,
       consecutiveOpens: this.#consecutiveOpens,
       rule: this.#rule,
       window: this.#tracker.save(nowMs),
@@ -357,15 +381,19 @@ class Breaker implements CircuitBreaker {
     }
     this.#consecutiveOpens = consecutiveOpens;
     const state = s.state!;
-    // Set before the transition, so a listener that reads the state sees the restored deadline.
+    let next: StateRecord;
     if (state === 'open') {
       // Never longer than this breaker would stay open itself: a snapshot from elsewhere (or a
       // forged one, `openRemainingMs: 1e308`) cannot keep it open for ever.
       const remainingMs = Math.min(openRemainingMs, this.#longestOpenMs(consecutiveOpens));
-      this.#openUntilMs = nowMs + remainingMs;
+      next = { state: 'open', untilMs: nowMs + remainingMs };
       this.#lastOpenMs = remainingMs;
+    } else if (state === 'half_open') {
+      next = halfOpenState(nowMs);
+    } else {
+      next = state === 'closed' ? CLOSED : ISOLATED;
     }
-    this.#transition(state, 'restored');
+    this.#transition(next, 'restored');
   }
 
   onStateChange(listener: (change: BreakerStateChange) => void): () => void {
@@ -379,26 +407,29 @@ class Breaker implements CircuitBreaker {
 
   /** Lets a call in (returning its generation) or returns the refusal. */
   #admit(): number | FoundationError {
-    const state = this.#state;
-    if (state === 'closed') {
+    const current = this.#state;
+    if (current.state === 'closed') {
       this.#calls++;
       return this.#generation;
     }
-    if (state === 'isolated') return this.#reject(undefined);
+    if (current.state === 'isolated') return this.#reject(undefined);
     const nowMs = this.#clock.nowMs();
-    if (state === 'open') {
-      if (nowMs < this.#openUntilMs) return this.#reject(this.#openUntilMs - nowMs);
-      this.#halfOpen();
+    let probing: HalfOpenState;
+    if (current.state === 'open') {
+      if (nowMs < current.untilMs) return this.#reject(current.untilMs - nowMs);
+      probing = this.#halfOpen();
+    } else {
+      probing = current;
     }
-    if (this.#probesInFlight < this.#probes) {
-      this.#probesInFlight++;
-      this.#lastProbeActivityMs = nowMs;
+    if (probing.probesInFlight < this.#probes) {
+      probing.probesInFlight++;
+      probing.lastProbeActivityMs = nowMs;
       this.#calls++;
       return this.#generation;
     }
-    if (nowMs - this.#lastProbeActivityMs >= this.#probeTimeoutMs) {
-      this.#open('probe_stalled');
-      return this.#reject(this.#openUntilMs - nowMs);
+    if (nowMs - probing.lastProbeActivityMs >= this.#probeTimeoutMs) {
+      const open = this.#open('probe_stalled');
+      return this.#reject(open.untilMs - nowMs);
     }
     return this.#reject(undefined);
   }
@@ -407,11 +438,11 @@ class Breaker implements CircuitBreaker {
     this.#rejections++;
     return new FoundationError(
       ResilienceErrors.circuit_open,
-      `Circuit breaker '${this.name}' is ${this.#state.replace('_', '-')}`,
+      `Circuit breaker '${this.name}' is ${this.#state.state.replace('_', '-')}`,
       {
         context: {
           breaker: this.name,
-          state: this.#state,
+          state: this.#state.state,
           ...(retryAfterMs !== undefined && { retryAfterMs }),
         },
       },
@@ -431,7 +462,9 @@ class Breaker implements CircuitBreaker {
   #onError(generation: number, error: unknown, context: ExecuteContext, startMs: number): void {
     if (isCallerAbort(error, context.signal)) {
       // Neither a failure nor a success: only the probe slot is given back.
-      if (generation === this.#generation && this.#state === 'half_open') this.#probesInFlight--;
+      const current = this.#state;
+      if (generation === this.#generation && current.state === 'half_open')
+        current.probesInFlight--;
       return;
     }
     const isFailure = this.#isFailure;
@@ -448,19 +481,21 @@ class Breaker implements CircuitBreaker {
 
   /** Feeds an outcome of the current generation to the state machine. */
   #settle(failure: boolean): void {
-    if (this.#state === 'closed') {
+    const current = this.#state;
+    if (current.state === 'closed') {
       const nowMs = this.#timed ? this.#clock.nowMs() : 0;
       if (this.#tracker.record(failure, nowMs)) this.#open('tripped');
       return;
     }
-    // Otherwise half-open: outcomes are only settled for the generation they were let in.
-    this.#probesInFlight--;
-    this.#lastProbeActivityMs = this.#clock.nowMs();
+    // Outcomes are only settled for the generation they were let in: here, half-open.
+    if (current.state !== 'half_open') return;
+    current.probesInFlight--;
+    current.lastProbeActivityMs = this.#clock.nowMs();
     if (failure) this.#open('probe_failed');
-    else if (++this.#probeSuccesses >= this.#successThreshold) {
+    else if (++current.probeSuccesses >= this.#successThreshold) {
       this.#tracker.reset();
       this.#consecutiveOpens = 0;
-      this.#transition('closed', 'probes_succeeded');
+      this.#transition(CLOSED, 'probes_succeeded');
     }
   }
 
@@ -471,29 +506,36 @@ class Breaker implements CircuitBreaker {
     return typeof ms === 'number' && ms >= 0 ? ms : this.#openMs;
   }
 
-  #open(reason: BreakerTransitionReason): void {
+  /** While open: ms until it will probe; undefined otherwise. */
+  #openRemainingMs(nowMs: number): number | undefined {
+    const current = this.#state;
+    return current.state === 'open' ? current.untilMs - nowMs : undefined;
+  }
+
+  #open(reason: BreakerTransitionReason): { readonly state: 'open'; readonly untilMs: number } {
     this.#consecutiveOpens++;
     const openMs =
       this.#openBackoff === undefined
         ? this.#openMs
         : this.#openBackoff(this.#consecutiveOpens, this.#lastOpenMs);
     this.#lastOpenMs = openMs;
-    this.#openUntilMs = this.#clock.nowMs() + openMs;
+    const open = { state: 'open', untilMs: this.#clock.nowMs() + openMs } as const;
     this.#tracker.reset();
-    this.#transition('open', reason);
+    this.#transition(open, reason);
+    return open;
   }
 
-  #halfOpen(): void {
-    this.#transition('half_open', 'open_elapsed');
+  #halfOpen(): HalfOpenState {
+    const probing = halfOpenState(this.#clock.nowMs());
+    this.#transition(probing, 'open_elapsed');
+    return probing;
   }
 
-  #transition(to: BreakerState, reason: BreakerTransitionReason): void {
-    const from = this.#state;
-    this.#state = to;
+  #transition(next: StateRecord, reason: BreakerTransitionReason): void {
+    const from = this.#state.state;
+    const to = next.state;
+    this.#state = next;
     this.#generation++;
-    this.#probesInFlight = 0;
-    this.#probeSuccesses = 0;
-    this.#lastProbeActivityMs = this.#clock.nowMs();
     const hasSubscribers = breakerChannel.hasSubscribers;
     if (!hasSubscribers && this.#listeners.length === 0) return;
     const change: BreakerStateChange = {
@@ -513,6 +555,10 @@ class Breaker implements CircuitBreaker {
       }
     }
   }
+}
+
+function halfOpenState(nowMs: number): HalfOpenState {
+  return { state: 'half_open', probesInFlight: 0, probeSuccesses: 0, lastProbeActivityMs: nowMs };
 }
 
 /**

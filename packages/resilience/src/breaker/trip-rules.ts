@@ -1,3 +1,5 @@
+import { processWide } from '@foundation/core';
+import { isForbiddenKey } from '@foundation/errors';
 import { invalidOption } from '../errors.js';
 import { integer, positive, rate01 } from '../validate.js';
 
@@ -33,8 +35,19 @@ export interface TimeWindowRule {
   readonly minCalls: number;
 }
 
-/** When a closed circuit breaker opens. Plain data, so it can be logged and compared. */
+/** When a closed circuit breaker opens: one of the built-in rules. Plain data, so it can be logged and compared. */
 export type TripRule = ConsecutiveRule | CountWindowRule | TimeWindowRule;
+
+/**
+ * A rule of a kind added with {@link defineTripRule}: plain data (primitive fields, so it can
+ * be logged, compared and carried in a snapshot) with its kind's name.
+ */
+export interface CustomTripRule {
+  /** The name its kind was defined under. */
+  readonly kind: string;
+  /** The rule's own parameters. */
+  readonly [field: string]: unknown;
+}
 
 /**
  * Trips after `failures` consecutive failures; any success starts the count again.
@@ -94,7 +107,10 @@ export interface WindowStats {
   readonly failures: number;
 }
 
-/** The mutable counting state behind a trip rule, owned by one breaker. */
+/**
+ * The mutable counting state behind a trip rule, owned by one breaker (what a
+ * {@link TripRuleKind} creates).
+ */
 export interface Tracker {
   /** Records an outcome; true when the rule trips. */
   record(failure: boolean, nowMs: number): boolean;
@@ -308,45 +324,144 @@ function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
-/** Creates the tracker that counts outcomes for `rule`. */
-export function trackerFor(rule: TripRule): Tracker {
-  switch (rule.kind) {
-    case 'consecutive':
-      return new ConsecutiveTracker(rule);
-    case 'count_window':
-      return new CountWindowTracker(rule);
-    case 'time_window':
-      return new TimeWindowTracker(rule);
-  }
+/**
+ * One kind of trip rule, as an entry of the one table of kinds every breaker reads: how a rule
+ * given as data is checked, how its outcomes are counted, and whether counting reads the clock.
+ * The built-in kinds (`consecutive`, `count_window`, `time_window`) are entries like any other;
+ * add your own with {@link defineTripRule}.
+ */
+export interface TripRuleKind<R extends { readonly kind: string } = CustomTripRule> {
+  /** The kind's name, the `kind` field of its rules. */
+  readonly kind: R['kind'];
+  /**
+   * Checks a rule of this kind given as data (a caller's, or a snapshot's) and returns it
+   * frozen; throws a FoundationError (3204) naming the field otherwise.
+   */
+  validate(rule: Readonly<Record<string, unknown>>): R;
+  /** Creates the tracker that counts outcomes for `rule`, owned by one breaker. */
+  createTracker(rule: R): Tracker;
+  /**
+   * Whether the tracker reads the time of each outcome (a time window does). A breaker reads its
+   * clock per call only when its rule needs it, so the closed path of a count-based rule reads
+   * no time at all; a time-based kind that says false would see time stand still.
+   */
+  readonly needsTime: boolean;
 }
 
-/** Validates a trip rule given as data (a snapshot's or a caller's). */
-export function checkTripRule(value: unknown, path: string): TripRule {
+// The one table of kinds, per process (ESM and CJS copies of the package share it).
+const KINDS = processWide(
+  'foundation.resilience.trip-rule-kinds',
+  1,
+  () => new Map<string, TripRuleKind<{ readonly kind: string }>>(),
+);
+
+function builtIn<R extends TripRule>(kind: TripRuleKind<R>): void {
+  if (!KINDS.has(kind.kind)) KINDS.set(kind.kind, kind);
+}
+
+builtIn<ConsecutiveRule>({
+  kind: 'consecutive',
+  validate: (rule) => consecutive(rule.failures as number),
+  createTracker: (rule) => new ConsecutiveTracker(rule),
+  needsTime: false,
+});
+builtIn<CountWindowRule>({
+  kind: 'count_window',
+  validate: (rule) =>
+    countWindow(rule.size as number, rule.failureRate as number, rule.minCalls as number),
+  createTracker: (rule) => new CountWindowTracker(rule),
+  needsTime: false,
+});
+builtIn<TimeWindowRule>({
+  kind: 'time_window',
+  validate: (rule) =>
+    timeWindow(rule.windowMs as number, rule.failureRate as number, rule.minCalls as number),
+  createTracker: (rule) => new TimeWindowTracker(rule),
+  needsTime: true,
+});
+
+/**
+ * Adds a kind of trip rule to the table every breaker reads, so `circuitBreaker({ trip })`
+ * (and `restore`) accept rules of that kind.
+ *
+ * @param kind - the kind's name (a non-empty string, not a built-in's nor `__proto__`,
+ *   `constructor` or `prototype`), its `validate`, `createTracker` and `needsTime`
+ * @returns the same descriptor, for reference
+ * @throws FoundationError 3204 for a malformed descriptor, or a name already defined by another
+ *   descriptor.
+ * @example
+ * ```ts
+ * interface SlowStartRule { readonly kind: 'slow_start'; readonly failures: number }
+ * defineTripRule<SlowStartRule>({
+ *   kind: 'slow_start',
+ *   needsTime: false,
+ *   validate: (rule) => Object.freeze({ kind: 'slow_start', failures: Number(rule.failures) }),
+ *   createTracker: (rule) => myTracker(rule),
+ * });
+ * const breaker = circuitBreaker({ trip: { kind: 'slow_start', failures: 3 } });
+ * ```
+ */
+export function defineTripRule<R extends { readonly kind: string }>(
+  kind: TripRuleKind<R>,
+): TripRuleKind<R> {
+  if (typeof kind !== 'object' || (kind as unknown) === null) {
+    throw invalidOption('kind', 'must be a trip rule kind descriptor', kind);
+  }
+  const name: unknown = kind.kind;
+  if (typeof name !== 'string' || name === '' || isForbiddenKey(name)) {
+    throw invalidOption('kind.kind', 'must be a non-empty string, not a forbidden key', name);
+  }
+  if (typeof kind.validate !== 'function') {
+    throw invalidOption('kind.validate', 'must be a function', typeof kind.validate);
+  }
+  if (typeof kind.createTracker !== 'function') {
+    throw invalidOption('kind.createTracker', 'must be a function', typeof kind.createTracker);
+  }
+  if (typeof kind.needsTime !== 'boolean') {
+    throw invalidOption('kind.needsTime', 'must be a boolean', kind.needsTime);
+  }
+  const existing = KINDS.get(name);
+  if (existing !== undefined && existing !== (kind as unknown)) {
+    throw invalidOption('kind.kind', 'is already defined', name);
+  }
+  KINDS.set(name, kind);
+  return kind;
+}
+
+/** The kind of a rule already checked by {@link checkTripRule}. */
+export function kindOf(rule: TripRule | CustomTripRule): TripRuleKind<{ readonly kind: string }> {
+  return KINDS.get(rule.kind)!;
+}
+
+/** Creates the tracker that counts outcomes for `rule` (checked by {@link checkTripRule}). */
+export function trackerFor(rule: TripRule | CustomTripRule): Tracker {
+  return kindOf(rule).createTracker(rule);
+}
+
+/** Validates a trip rule given as data (a snapshot's or a caller's), by its kind's entry. */
+export function checkTripRule(value: unknown, path: string): TripRule | CustomTripRule {
   const rule = value as Partial<Record<string, unknown>> | null;
   if (typeof rule !== 'object' || rule === null)
     throw invalidOption(path, 'must be a trip rule', value);
-  switch (rule.kind) {
-    case 'consecutive':
-      return consecutive(rule.failures as number);
-    case 'count_window':
-      return countWindow(rule.size as number, rule.failureRate as number, rule.minCalls as number);
-    case 'time_window':
-      return timeWindow(
-        rule.windowMs as number,
-        rule.failureRate as number,
-        rule.minCalls as number,
-      );
-    default:
-      throw invalidOption(
-        `${path}.kind`,
-        'must be consecutive, count_window or time_window',
-        rule.kind,
-      );
+  const kind = typeof rule.kind === 'string' ? KINDS.get(rule.kind) : undefined;
+  if (kind === undefined) {
+    throw invalidOption(
+      `${path}.kind`,
+      `must be a defined kind (${[...KINDS.keys()].join(', ')})`,
+      rule.kind,
+    );
   }
+  const checked = kind.validate(rule);
+  if (checked.kind !== kind.kind) {
+    throw invalidOption(`${path}.kind`, `must stay '${kind.kind}' after validation`, checked.kind);
+  }
+  return checked;
 }
 
-/** True when two rules are the same. */
-export function sameRule(a: TripRule, b: TripRule): boolean {
-  const keys = Object.keys(a) as (keyof TripRule)[];
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+/** True when two rules are the same (the same fields, each equal). */
+export function sameRule(a: TripRule | CustomTripRule, b: TripRule | CustomTripRule): boolean {
+  const left = a as Readonly<Record<string, unknown>>;
+  const right = b as Readonly<Record<string, unknown>>;
+  const keys = Object.keys(left);
+  return keys.length === Object.keys(right).length && keys.every((k) => left[k] === right[k]);
 }
