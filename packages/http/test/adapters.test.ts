@@ -4,7 +4,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '@foundation/core';
 import { currentCorrelationId, FoundationError } from '@foundation/errors';
-import { createTelemetry, type HistogramSnapshot, type Telemetry } from '@foundation/telemetry';
+import {
+  createTelemetry,
+  currentTraceparent,
+  type HistogramSnapshot,
+  type Telemetry,
+} from '@foundation/telemetry';
 import { createHttpFoundation, type HttpFoundationOptions } from '../src/index.js';
 import { expressFoundation } from '../src/express.js';
 import { fastifyFoundation, fastifyFrameworkErrors } from '../src/fastify.js';
@@ -37,7 +42,11 @@ describe('Express adapter', () => {
     application.use(foundation.middleware);
     const users = express.Router();
     users.get('/:id', (request, response) => {
-      response.json({ id: request.params.id, correlationId: currentCorrelationId() });
+      response.json({
+        id: request.params.id,
+        correlationId: currentCorrelationId(),
+        traceparent: currentTraceparent(),
+      });
     });
     application.use('/users', users);
     application.get('/fail', () => {
@@ -68,7 +77,14 @@ describe('Express adapter', () => {
     const reply = await send(base, '/users/7', { headers: { traceparent: TRACEPARENT } });
     expect(reply.status).toBe(200);
     expect(reply.headers['x-request-id']).toBe(TRACE_ID);
-    expect(JSON.parse(reply.body)).toEqual({ id: '7', correlationId: TRACE_ID });
+    // The response's traceparent names this request's span in the caller's trace, and the
+    // route sees the same one for its outgoing calls.
+    expect(reply.headers.traceparent).toMatch(new RegExp(`^00-${TRACE_ID}-[0-9a-f]{16}-01$`));
+    expect(JSON.parse(reply.body)).toEqual({
+      id: '7',
+      correlationId: TRACE_ID,
+      traceparent: reply.headers.traceparent,
+    });
     await send(base, '/users/8');
     await send(base, '/nowhere');
     await send(base, '/metrics');
@@ -166,6 +182,7 @@ describe('Fastify adapter', () => {
     fastify.get('/users/:id', async (request) => ({
       id: (request.params as { id: string }).id,
       correlationId: currentCorrelationId(),
+      traceparent: currentTraceparent(),
     }));
     fastify.get('/fail', async () => {
       throw new FoundationError('authentication_failed', 'bad token', {
@@ -193,8 +210,14 @@ describe('Fastify adapter', () => {
     const { base, telemetry } = await app();
     const reply = await send(base, '/users/7', { headers: { 'x-request-id': 'f-1' } });
     expect(reply.headers['x-request-id']).toBe('f-1');
-    expect(JSON.parse(reply.body)).toEqual({ id: '7', correlationId: 'f-1' });
-    await send(base, '/users/9', { headers: { traceparent: TRACEPARENT } });
+    expect(JSON.parse(reply.body)).toEqual({
+      id: '7',
+      correlationId: 'f-1',
+      traceparent: reply.headers.traceparent,
+    });
+    const traced = await send(base, '/users/9', { headers: { traceparent: TRACEPARENT } });
+    expect(traced.headers.traceparent).toMatch(new RegExp(`^00-${TRACE_ID}-[0-9a-f]{16}-01$`));
+    expect(JSON.parse(traced.body)).toMatchObject({ traceparent: traced.headers.traceparent });
     await send(base, '/nowhere');
     await send(base, '/livez');
     expect(routesOf(telemetry)).toEqual(['GET  404', 'GET /livez 200', 'GET /users/:id 200']);
