@@ -87,6 +87,12 @@ const roundTrip = new BenchSuite('@foundation/events: JSON round trip', 3)
     'nested payload: JSON.parse(JSON.stringify(event))',
     2,
   )
+  .fasterThan(
+    'nested payload: binary deserialize(serialize(event))',
+    'nested payload: deserialize(serialize(event))',
+    1,
+  )
+  .fasterThan('binary deserialize(serialize(event))', 'deserialize(serialize(event))', 1)
   .check('nested payload: binary smaller than JSON', () => {
     const json = serialize(nested).byteLength;
     const bytes = serialize(nested, { format: 'binary' }).byteLength;

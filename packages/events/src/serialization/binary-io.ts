@@ -14,6 +14,8 @@ interface WellFormedString {
 // running (from a getter in the data, say) gets its own buffer instead.
 const SCRATCH_BYTES = 64 * 1024;
 let scratch: Buffer | undefined;
+// Strings shorter than this (in characters, or bytes when read) take the ASCII fast paths.
+const SHORT_STRING = 64;
 let scratchInUse = false;
 
 /**
@@ -123,6 +125,7 @@ export class ByteWriter {
    * text goes as UTF-8; text with lone surrogates goes as UTF-16LE so it survives exactly.
    */
   string(value: string): void {
+    if (value.length < SHORT_STRING && this.#ascii(value)) return;
     if ((value as unknown as WellFormedString).isWellFormed()) {
       const byteLength = Buffer.byteLength(value, 'utf8');
       this.varint(byteLength * 2);
@@ -136,12 +139,46 @@ export class ByteWriter {
     }
   }
 
+  /**
+   * Writes a short ASCII string (keys, enum values, ids) byte by byte: cheaper than the native
+   * UTF-8 encoder's call for a few bytes. Returns false, having written nothing, for any other.
+   */
+  #ascii(value: string): boolean {
+    const length = value.length;
+    // The header (length × 2) fits one varint byte, as length < SHORT_STRING = 64.
+    const at = this.#reserve(length + 1);
+    const buffer = this.#buffer;
+    for (let index = 0; index < length; index++) {
+      const code = value.charCodeAt(index);
+      if (code >= 0x80) {
+        this.#position = at;
+        return false;
+      }
+      buffer[at + 1 + index] = code;
+    }
+    buffer[at] = length * 2;
+    return true;
+  }
+
   /** An exact-size copy of what was written. */
   copy(): Uint8Array {
     const out = Buffer.allocUnsafe(this.#position);
     this.#buffer.copy(out, 0, 0, this.#position);
     return out;
   }
+}
+
+// Recently decoded short ASCII strings, by a hash of their bytes (see ByteReader.#shortUtf8).
+const STRING_CACHE_SIZE = 4096;
+const stringCache: (string | undefined)[] = new Array<string | undefined>(STRING_CACHE_SIZE);
+
+/** True when `text` is exactly the ASCII bytes `buffer[start..end)`. */
+function sameAscii(text: string, buffer: Buffer, start: number, end: number): boolean {
+  if (text.length !== end - start) return false;
+  for (let index = start; index < end; index++) {
+    if (text.charCodeAt(index - start) !== buffer[index]) return false;
+  }
+  return true;
 }
 
 /** Reads from a byte range, failing cleanly on anything out of bounds or malformed. */
@@ -214,12 +251,38 @@ export class ByteReader {
     return this.#buffer.subarray(at, at + count);
   }
 
+  /**
+   * Decodes a few UTF-8 bytes: in JS when all are ASCII (no native call), natively otherwise.
+   * ASCII strings are looked up in a small cache first: keys and enum values repeat, and
+   * handing back the same string spares building it and V8 interning it again as a key.
+   */
+  #shortUtf8(start: number, end: number): string {
+    const buffer = this.#buffer;
+    let hash = end - start;
+    for (let index = start; index < end; index++) {
+      const code = buffer[index]!;
+      if (code >= 0x80) return buffer.toString('utf8', start, end);
+      hash = (Math.imul(hash, 31) + code) | 0;
+    }
+    const slot = hash & (STRING_CACHE_SIZE - 1);
+    const cached = stringCache[slot];
+    if (cached !== undefined && sameAscii(cached, buffer, start, end)) return cached;
+    let text = '';
+    for (let index = start; index < end; index++) text += String.fromCharCode(buffer[index]!);
+    stringCache[slot] = text;
+    return text;
+  }
+
   /** A string written by {@link ByteWriter.string}. */
   string(): string {
     const header = this.varint();
     const byteLength = Math.floor(header / 2);
     const at = this.#take(byteLength);
-    if (header % 2 === 0) return this.#buffer.toString('utf8', at, at + byteLength);
+    if (header % 2 === 0) {
+      return byteLength < SHORT_STRING
+        ? this.#shortUtf8(at, at + byteLength)
+        : this.#buffer.toString('utf8', at, at + byteLength);
+    }
     if (byteLength % 2 !== 0) throw new CodecFailure('decode', 'odd UTF-16 byte length');
     return this.#buffer.toString('utf16le', at, at + byteLength);
   }

@@ -121,8 +121,13 @@ function writeId(writer: ByteWriter, id: string): void {
   writer.u8(ID_UUID);
   for (let at = 0; at < 36; at += 2) {
     if (id.charCodeAt(at) === 0x2d) at++; // '-'
-    writer.u8(Number.parseInt(id.slice(at, at + 2), 16));
+    writer.u8(hexDigit(id.charCodeAt(at)) * 16 + hexDigit(id.charCodeAt(at + 1)));
   }
+}
+
+/** The value of a lowercase hex digit's character code (the UUID pattern was checked). */
+function hexDigit(code: number): number {
+  return code <= 0x39 ? code - 0x30 : code - 0x57;
 }
 
 function readId(reader: ByteReader): string {
