@@ -1,7 +1,8 @@
 /**
- * `@foundation/telemetry`: :telemetry-style events, counters / gauges / histograms with
- * Prometheus output and an OpenTelemetry bridge, function instrumentation, a pino logger that
- * carries the error context, a performance monitor, and a bridge from the other packages'
+ * `@foundation/telemetry`: :telemetry-style events and spans with W3C trace context, counters /
+ * gauges / histograms with Prometheus output, the standard process metrics under prom-client's
+ * names, OpenTelemetry bridges for metrics and spans, function instrumentation, a pino logger
+ * that carries the error context, a performance monitor, and a bridge from the other packages'
  * diagnostics channels.
  *
  * Diagnostics channels: `foundation:telemetry:handler-failed`, `foundation:telemetry:label-overflow`,
