@@ -58,6 +58,11 @@ describe('the playground service under hostile requests', () => {
       const response = await fetch(`${base}${path}`, { method: 'HEAD' });
       expect(response.status, path).toBe(200);
       expect(await response.text(), path).toBe('');
+      // The next request on the same keep-alive connection parses cleanly: a body written
+      // after the HEAD reply would be read as the start of this response.
+      const next = await fetch(`${base}/status`);
+      expect(next.status, path).toBe(200);
+      expect(((await next.json()) as { state: string }).state, path).toBe('running');
     }
   });
 
