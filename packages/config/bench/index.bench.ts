@@ -4,6 +4,7 @@
  */
 import { BenchSuite } from '@foundation/bench-kit';
 import convict from 'convict';
+import { z } from 'zod';
 import { elixirScopeExampleSchema, elixirScopeUpdatablePaths } from '../src/examples/index.js';
 import { createConfig } from '../src/index.js';
 
@@ -89,17 +90,109 @@ function plainWalk(root: unknown, segments: readonly string[]): unknown {
   return current;
 }
 
+// ---- a 30-field service schema, as users write them ----------------------------------------
+// 30 leaves: a flat 24-field `server` object, a nested `database.pool`, and top-level leaves.
+const port = z.number().int().min(1).max(65_535);
+const ms = z.number().int().min(0);
+const count = z.number().int().positive();
+const serviceSchema = z.object({
+  server: z.object({
+    host: z.string().default('0.0.0.0'),
+    port: port.default(8080),
+    basePath: z.string().default('/'),
+    requestTimeoutMs: ms.default(30_000),
+    keepAliveMs: ms.default(5000),
+    headersTimeoutMs: ms.default(60_000),
+    maxBodyBytes: count.default(1_048_576),
+    maxHeaderBytes: count.default(16_384),
+    maxConnections: count.default(1024),
+    backlog: count.default(511),
+    trustProxy: z.boolean().default(false),
+    compression: z.boolean().default(true),
+    etag: z.boolean().default(true),
+    cors: z.boolean().default(false),
+    corsOrigin: z.string().default('*'),
+    logRequests: z.boolean().default(true),
+    logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    rateLimitPerMinute: count.default(600),
+    rateLimitBurst: count.default(50),
+    shutdownGraceMs: ms.default(10_000),
+    drainMs: ms.default(5000),
+    http2: z.boolean().default(false),
+    tlsEnabled: z.boolean().default(false),
+    sampleRate: z.number().min(0).max(1).default(1),
+  }),
+  database: z.object({
+    pool: z.object({ min: z.number().int().min(0).default(2), max: count.default(10) }),
+    url: z.string().default('postgres://localhost/app'),
+  }),
+  cache: z.object({ ttlSeconds: count.default(60), enabled: z.boolean().default(true) }),
+  region: z.string().default('eu-west-1'),
+});
+const service = createConfig({
+  schema: serviceSchema,
+  updatable: ['server.*', 'database.*', 'cache.*', 'region'],
+});
+
+const int = (value: number) => ({ format: 'int', default: value });
+const text = (value: string) => ({ format: String, default: value });
+const convictService = convict({
+  server: {
+    host: text('0.0.0.0'),
+    port: { format: 'port', default: 8080 },
+    basePath: text('/'),
+    requestTimeoutMs: int(30_000),
+    keepAliveMs: int(5000),
+    headersTimeoutMs: int(60_000),
+    maxBodyBytes: int(1_048_576),
+    maxHeaderBytes: int(16_384),
+    maxConnections: int(1024),
+    backlog: int(511),
+    trustProxy: bool(false),
+    compression: bool(true),
+    etag: bool(true),
+    cors: bool(false),
+    corsOrigin: text('*'),
+    logRequests: bool(true),
+    logLevel: oneOf(['debug', 'info', 'warn', 'error'], 'info'),
+    rateLimitPerMinute: int(600),
+    rateLimitBurst: int(50),
+    shutdownGraceMs: int(10_000),
+    drainMs: int(5000),
+    http2: bool(false),
+    tlsEnabled: bool(false),
+    sampleRate: {
+      format: (value: unknown) => {
+        if (typeof value !== 'number' || value < 0 || value > 1) throw new Error('0..1');
+      },
+      default: 1,
+    },
+  },
+  database: { pool: { min: int(2), max: int(10) }, url: text('postgres://localhost/app') },
+  cache: { ttlSeconds: int(60), enabled: bool(true) },
+  region: text('eu-west-1'),
+});
+convictService.validate({ allowed: 'strict' });
+
+// The leaves updated, each with two valid values to alternate between.
+const LEAVES = {
+  'a number in the 24-field object': ['server.requestTimeoutMs', 20_000, 40_000],
+  'an enum in the 24-field object': ['server.logLevel', 'debug', 'warn'],
+  'a nested number (database.pool.max)': ['database.pool.max', 20, 30],
+  'a top-level string (region)': ['region', 'eu-central-1', 'us-east-1'],
+} as const;
+
 let flip = 0;
 const suite = new BenchSuite('@foundation/config', 5)
   .add('plain walk (pre-split path)', () => plainWalk(snapshot, SEGMENTS))
   .add('config.get(dotted path)', () => config.get(PATH))
   .add('convict.get', () => convictConfig.get(PATH))
   .add('node-config get', () => nodeConfig.get(PATH))
-  .add('config.update (number, ~35 fields)', () => {
+  .add('config.update (number, ~35 fields, cheapest)', () => {
     flip ^= 1;
     return config.update(PATH, flip ? 0.25 : 0.75);
   })
-  .add('convict set + validate', () => {
+  .add('convict set + validate (~35 fields)', () => {
     flip ^= 1;
     convictConfig.set(PATH, flip ? 0.25 : 0.75);
     convictConfig.validate({ allowed: 'strict' });
@@ -107,6 +200,29 @@ const suite = new BenchSuite('@foundation/config', 5)
   })
   .atMostTimes('config.get(dotted path)', 'plain walk (pre-split path)', 1.5)
   .fasterThan('config.get(dotted path)', 'convict.get', 5)
-  .fasterThan('config.update (number, ~35 fields)', 'convict set + validate', 5);
+  .fasterThan(
+    'config.update (number, ~35 fields, cheapest)',
+    'convict set + validate (~35 fields)',
+    5,
+  );
+
+// Every leaf of the 30-field schema, ours against convict's set + validate of the same leaf.
+for (const [label, [path, a, b]] of Object.entries(LEAVES)) {
+  const ours = `30 fields: config.update of ${label}`;
+  const theirs = `30 fields: convict set + validate of ${label}`;
+  let turn = 0;
+  suite
+    .add(ours, () => {
+      turn ^= 1;
+      return service.update(path as never, (turn ? a : b) as never);
+    })
+    .add(theirs, () => {
+      turn ^= 1;
+      convictService.set(path, turn ? a : b);
+      convictService.validate({ allowed: 'strict' });
+      return convictService;
+    })
+    .fasterThan(ours, theirs, 5);
+}
 
 await suite.run();
