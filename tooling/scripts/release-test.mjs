@@ -349,6 +349,17 @@ async function install(installer, dir, names, registryUrl) {
   return run(installer, args, { cwd: dir, timeoutMs: 180_000 });
 }
 
+/**
+ * The unmet peer dependencies an install reported (pnpm installs anyway and only warns, e.g. a
+ * `typescript` the package's peer range excludes); empty when there are none.
+ */
+function unmetPeers(output) {
+  return output
+    .split('\n')
+    .filter((line) => /unmet peer|missing peer/i.test(line))
+    .map((line) => line.replace(/^[\s│├└─┬✕]+/u, '').trim());
+}
+
 /** Bytes of every file under a folder, symlinks not followed. */
 function folderBytes(dir) {
   let total = 0;
@@ -446,6 +457,9 @@ async function checkConsumer(pkg, installer, registryUrl, nodes) {
     return { problems: [`${installer} install failed:\n${tail(installed.output)}`] };
   }
   const installTime = seconds(began);
+  const peers = unmetPeers(installed.output).map(
+    (line) => `${installer}: the README install line leaves ${line}`,
+  );
   const checksBegan = performance.now();
   const [ran, bins] = await Promise.all([
     compileAndRun(dir, { example: pkg.example }, nodes, installer),
@@ -453,7 +467,7 @@ async function checkConsumer(pkg, installer, registryUrl, nodes) {
   ]);
   step(`${pkg.short} ${installer}: install ${installTime}, tsc and runs ${seconds(checksBegan)}`);
   const installBytes = installer === 'npm' ? folderBytes(join(dir, 'node_modules')) : undefined;
-  return { problems: [...ran, ...bins], installBytes };
+  return { problems: [...peers, ...ran, ...bins], installBytes };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -559,7 +573,7 @@ async function checkTogether(packages, installer, registryUrl, nodes) {
   const dir = consumerDir(`all-${installer}`);
   const installed = await install(installer, dir, togetherSpecs(packages), registryUrl);
   if (installed.code !== 0) return [`${installer} install failed:\n${tail(installed.output)}`];
-  const problems = [];
+  const problems = unmetPeers(installed.output).map((line) => `${installer}: ${line}`);
   const copies = packageCopies(dir, (name) => name.startsWith('@foundation/') || name === 'zod');
   for (const [name, locations] of copies) {
     if (locations.length > 1) {
@@ -790,7 +804,9 @@ async function main() {
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
+    // Verdaccio exits by itself when this process goes (its IPC channel closes).
     for (const child of children) killGroup(child);
+    if (!keep) rmSync(work, { recursive: true, force: true });
     process.exit(130);
   });
 }
