@@ -7,7 +7,8 @@
 //   install line names (the tarball, its sibling packages from their tarballs, nothing optional)
 //   and tsc compiles the README example as ESM (.mts) and CommonJS (.cts) with strict,
 //   nodenext and `skipLibCheck: false`, so every shipped .d.ts must resolve with only those
-//   dependencies installed.
+//   dependencies installed; every package the example imports must be on that install line
+//   (npm's flat node_modules would hide a missing one, pnpm's layout does not).
 // Exits non-zero if any package fails a check.
 import { execFileSync, spawn } from 'node:child_process';
 import {
@@ -27,6 +28,7 @@ import {
   exampleSource,
   installNames,
   tscPath,
+  undeclaredImports,
 } from './consumer-kit.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -138,6 +140,10 @@ async function checkConsumer({ name, short, dir }) {
   const example = exampleSource(readme);
   if (!names.includes(name)) return 'the README install line does not name the package';
   if (!example) return 'the README has no ts example';
+  const undeclared = undeclaredImports(example, names);
+  if (undeclared.length > 0) {
+    return `the README example imports ${undeclared.join(', ')}, which its install line does not name (pnpm would not resolve it)`;
+  }
   const missing = names.filter((each) => each.startsWith('@foundation/') && !tarballs.has(each));
   if (missing.length > 0) return `the install line names unpacked ${missing.join(', ')}`;
   const consumer = join(consumersDir, short);
