@@ -60,7 +60,14 @@ export function notImplemented(member: string): FoundationError {
   );
 }
 
-/** Builds the error for refused input: the path of the bad value and the rule it broke. */
+/**
+ * Builds the error for refused input: the path of the bad value and the rule it broke.
+ *
+ * @param path - The input that was refused, such as `--out` or `tests[2].run`.
+ * @param rule - The rule it broke, for people.
+ * @param context - More context for the error.
+ * @returns The `invalid_input` (3204) error, with `path` and `rule` in its context (returned, not thrown).
+ */
 export function inputError(
   path: string,
   rule: string,

@@ -16,6 +16,11 @@ export interface ParsedSource {
 /**
  * Reads and parses a TypeScript file, refusing one that cannot be read or has syntax errors
  * (a FoundationError 3204 naming the file, and the first error's line).
+ *
+ * @param file - The file, relative to `cwd` or absolute.
+ * @param cwd - The working directory.
+ * @returns The absolute path, the text and the syntax tree.
+ * @throws FoundationError 3204 naming the file when it cannot be read or does not parse.
  */
 export function parseSourceFile(file: string, cwd: string): ParsedSource {
   const path = resolve(cwd, file);
@@ -28,7 +33,15 @@ export function parseSourceFile(file: string, cwd: string): ParsedSource {
   return parseSourceText(text, path, file);
 }
 
-/** Parses TypeScript text; `label` names it in errors. */
+/**
+ * Parses TypeScript text; `label` names it in errors.
+ *
+ * @param text - The TypeScript text.
+ * @param path - The absolute path it stands for.
+ * @param label - How errors name it. Default `path`.
+ * @returns The path, the text and the syntax tree.
+ * @throws FoundationError 3204 naming `label` at the first syntax error.
+ */
 export function parseSourceText(text: string, path: string, label = path): ParsedSource {
   const sourceFile = ts.createSourceFile(
     path,
@@ -51,7 +64,12 @@ export function parseSourceText(text: string, path: string, label = path): Parse
   return { path, text, sourceFile };
 }
 
-/** True when `node` carries the `export` modifier. */
+/**
+ * True when `node` carries the `export` modifier.
+ *
+ * @param node - A statement or declaration.
+ * @returns Whether it is exported.
+ */
 export function isExported(node: ts.Node): boolean {
   return (
     ts.canHaveModifiers(node) &&
@@ -59,7 +77,13 @@ export function isExported(node: ts.Node): boolean {
   );
 }
 
-/** The 1-based line of `node`'s start. */
+/**
+ * The 1-based line of `node`'s start.
+ *
+ * @param node - A node of `sourceFile`.
+ * @param sourceFile - Its module.
+ * @returns The line number, from 1.
+ */
 export function lineOf(node: ts.Node, sourceFile: ts.SourceFile): number {
   return sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1;
 }

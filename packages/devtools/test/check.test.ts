@@ -351,9 +351,12 @@ describe('--changed', () => {
     git('commit', '-q', '-m', 'a');
     git('checkout', '-q', '-b', 'feature');
     write(dir, { 'b.ts': 'b', 'a.ts': 'changed' });
+    write(dir, { 'app/src/c.ts': 'c' });
     const { mergeBase, files } = changedSinceMergeBase(dir);
     expect(mergeBase).toMatch(/^[0-9a-f]{40}$/);
-    expect(files.sort()).toEqual(['a.ts', 'b.ts']);
+    expect(files.sort()).toEqual(['a.ts', 'app/src/c.ts', 'b.ts']);
+    // A project in a folder of the checkout sees its own files, relative to itself.
+    expect(changedSinceMergeBase(join(dir, 'app')).files).toEqual(['src/c.ts']);
   });
 
   it('refuses a folder that is not a git checkout', () => {

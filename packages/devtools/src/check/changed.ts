@@ -10,9 +10,11 @@ function git(root: string, args: readonly string[]): string {
 }
 
 /**
- * The merge base of HEAD with the upstream branch (or `main` / `master`) and the files changed
- * since it, committed or not, untracked included.
+ * The merge base of HEAD with the upstream branch (or `main` / `master`) and the files under
+ * `root` changed since it, committed or not, untracked included, relative to `root`.
  *
+ * @param root - The project folder: a git checkout or a folder inside one.
+ * @returns The merge base commit and the changed files.
  * @throws FoundationError 3204 when the folder is not a git checkout or no base branch is found.
  */
 export function changedSinceMergeBase(root: string): { mergeBase: string; files: string[] } {
@@ -27,7 +29,8 @@ export function changedSinceMergeBase(root: string): { mergeBase: string; files:
   }
   if (!mergeBase)
     throw inputError('--changed', 'needs a git checkout with an upstream, main or master branch');
-  const changed = git(root, ['diff', '--name-only', mergeBase]).split('\n');
+  // Relative to `root`, which may be a folder inside the checkout, like `ls-files` below.
+  const changed = git(root, ['diff', '--name-only', '--relative', mergeBase]).split('\n');
   const untracked = git(root, ['ls-files', '--others', '--exclude-standard']).split('\n');
   return { mergeBase, files: [...new Set([...changed, ...untracked])].filter((f) => f !== '') };
 }

@@ -182,6 +182,10 @@ function planTests(project: ProjectInfo, options: PlanOptions): PlannedPhase {
 /**
  * Plans the phases for a project: each with its commands, or the reason it is skipped (a
  * phase the project lacks is skipped, never passed).
+ *
+ * @param project - The project, from `readProject`.
+ * @param options - The merge base and changed files, with `--changed`.
+ * @returns The five phases in order, each with its commands or its skip reason.
  */
 export function planPhases(project: ProjectInfo, options: PlanOptions = {}): PlannedPhase[] {
   return [

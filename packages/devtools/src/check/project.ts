@@ -13,7 +13,12 @@ export interface ProjectInfo {
   readonly workspaces: readonly string[];
 }
 
-/** Reads a package.json's fields, or nothing when there is none or it is not JSON. */
+/**
+ * Reads a package.json's fields, or nothing when there is none or it is not JSON.
+ *
+ * @param dir - The folder holding the package.json.
+ * @returns Its fields, or undefined when it is missing, unreadable, not JSON or not an object.
+ */
 export function readManifest(dir: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
@@ -25,7 +30,12 @@ export function readManifest(dir: string): Record<string, unknown> | undefined {
   }
 }
 
-/** A manifest's scripts (string values only). */
+/**
+ * A manifest's scripts (string values only).
+ *
+ * @param manifest - The package.json fields, or undefined.
+ * @returns Each script name with its command; non-string values are left out.
+ */
 export function scriptsOf(manifest: Record<string, unknown> | undefined): Record<string, string> {
   const scripts = manifest?.scripts;
   if (typeof scripts !== 'object' || scripts === null) return {};
@@ -36,7 +46,13 @@ export function scriptsOf(manifest: Record<string, unknown> | undefined): Record
   );
 }
 
-/** The workspace globs: pnpm-workspace.yaml's `packages` list, or package.json `workspaces`. */
+/**
+ * The workspace globs: pnpm-workspace.yaml's `packages` list, or package.json `workspaces`.
+ *
+ * @param root - The project root.
+ * @param manifest - The root package.json fields, read for `workspaces`.
+ * @returns The globs as written, `!` exclusions included; empty when there are none.
+ */
 export function workspaceGlobs(
   root: string,
   manifest: Record<string, unknown> | undefined,
@@ -61,7 +77,13 @@ export function workspaceGlobs(
   return [];
 }
 
-/** Expands the simple globs workspaces use (`dir/*` and plain folders); `!` globs exclude. */
+/**
+ * Expands the simple globs workspaces use (`dir/*` and plain folders); `!` globs exclude.
+ *
+ * @param root - The project root the globs are relative to.
+ * @param globs - The workspace globs.
+ * @returns The absolute folders holding a package.json, sorted, exclusions removed.
+ */
 export function expandWorkspaces(root: string, globs: readonly string[]): string[] {
   const dirs = new Set<string>();
   for (const glob of globs) {
@@ -81,7 +103,11 @@ export function expandWorkspaces(root: string, globs: readonly string[]): string
   return [...dirs].filter((d) => !excluded.includes(d)).sort();
 }
 
-/** Reads what `check` needs to know about the project at `root`. */
+/** Reads what `check` needs to know about the project at `root`.
+ *
+ * @param root - The project root.
+ * @returns The package manager, the root scripts and the workspace package folders.
+ */
 export function readProject(root: string): ProjectInfo {
   const manifest = readManifest(root);
   return {
@@ -95,12 +121,24 @@ export function readProject(root: string): ProjectInfo {
   };
 }
 
-/** The first of `names` that exists in `dir`, or undefined. */
+/**
+ * The first of `names` that exists in `dir`, or undefined.
+ *
+ * @param dir - The folder to look in.
+ * @param names - File names, in order of preference.
+ * @returns The first name found, or undefined.
+ */
 export function firstExisting(dir: string, names: readonly string[]): string | undefined {
   return names.find((name) => existsSync(join(dir, name)));
 }
 
-/** The path of a tool installed in the project (`node_modules/.bin/<name>`), or undefined. */
+/**
+ * The path of a tool installed in the project (`node_modules/.bin/<name>`), or undefined.
+ *
+ * @param root - The project root.
+ * @param name - The tool, such as `eslint`.
+ * @returns The absolute path of its executable, or undefined when it is not installed.
+ */
 export function findBin(root: string, name: string): string | undefined {
   const path = join(root, 'node_modules', '.bin', name);
   return existsSync(path) ? path : undefined;

@@ -60,7 +60,14 @@ export interface RunCheckOptions {
 /** How many lines of a failure the summary keeps. */
 export const FAILURE_LINES = 12;
 
-/** The first non-empty lines of a failure's output, prefixed with the command. */
+/**
+ * The first non-empty lines of a failure's output, prefixed with the command.
+ *
+ * @param command - The command that failed, shown first as `$ tool args`.
+ * @param output - What it wrote.
+ * @param max - How many lines to keep. Default {@link FAILURE_LINES}.
+ * @returns The command line, the first lines, and how many more there were.
+ */
 export function firstLines(command: Command, output: string, max = FAILURE_LINES): string {
   const lines = output.split('\n').filter((line) => line.trim() !== '');
   const shown = lines.slice(0, max);
@@ -72,7 +79,13 @@ export function firstLines(command: Command, output: string, max = FAILURE_LINES
   ].join('\n');
 }
 
-/** Parses `--only format,lint`, refusing unknown phase names. */
+/**
+ * Parses `--only format,lint`, refusing unknown phase names.
+ *
+ * @param value - The comma-separated phase names.
+ * @returns The phase ids, in the order given.
+ * @throws FoundationError 3204 naming `--only` for an unknown phase, or for no phase at all.
+ */
 export function parseOnly(value: string): PhaseId[] {
   const ids = value
     .split(',')
@@ -113,6 +126,10 @@ async function runAll(
  * so the phases after a failure are reported as skipped with the reason. Skipped phases stay
  * skipped; a phase passes only when every command it runs exits 0. Phases with a budget report
  * whether they stayed under it.
+ *
+ * @param planned - The phases from `planPhases`.
+ * @param options - Which phases, fail-fast or not, the command runner, progress callbacks, the signal and the clock.
+ * @returns Every phase with its status and time, the total, and `ok` when none failed.
  */
 export async function runCheck(
   planned: readonly PlannedPhase[],

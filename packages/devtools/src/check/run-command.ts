@@ -29,6 +29,10 @@ const MAX_OUTPUT_CHARS = 200_000;
 /**
  * Runs a command with its output captured (colours off, so the summary shows plain text); the
  * signal kills it. Never rejects: a command that cannot start is exit code 1 with the reason.
+ *
+ * @param command - The executable, its arguments, its folder and extra variables.
+ * @param signal - Kills the command when it aborts.
+ * @returns Its exit code and its interleaved output (the first 200 000 characters).
  */
 export const runCommand: CommandRunner = (command, signal) =>
   new Promise((resolve) => {

@@ -7,7 +7,13 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** One line for a phase as it ends. */
+/**
+ * One line for a phase as it ends.
+ *
+ * @param result - The phase that ended.
+ * @param io - Decides whether colours are used.
+ * @returns The line: status, phase, time, budget (within or over) and the note.
+ */
 export function phaseLine(result: PhaseResult, io: CliIo): string {
   const paint = painter(io);
   const status =
@@ -24,7 +30,13 @@ export function phaseLine(result: PhaseResult, io: CliIo): string {
   return `${status} ${result.id.padEnd(9)} ${seconds(result.durationMs).padStart(8)}${budget}${reason}\n`;
 }
 
-/** The summary table: phase, status, time, the first lines of what failed, and the total. */
+/**
+ * The summary table: phase, status, time, the first lines of what failed, and the total.
+ *
+ * @param report - The check report.
+ * @param io - Decides whether colours are used.
+ * @returns The table, the failures and the verdict line with the total time.
+ */
 export function checkSummary(report: CheckReport, io: CliIo): string {
   const paint = painter(io);
   const rows = report.phases.map((p) => [p.id, p.status, seconds(p.durationMs), p.reason ?? '']);
@@ -54,7 +66,13 @@ export function checkSummary(report: CheckReport, io: CliIo): string {
   return out.join('\n');
 }
 
-/** Findings as `file:line:col severity rule message` lines, each with its suggestion. */
+/**
+ * Findings as `file:line:col severity rule message` lines, each with its suggestion.
+ *
+ * @param findings - What `suggest` found.
+ * @param io - Decides whether colours are used.
+ * @returns Two lines per finding, then the count.
+ */
 export function findingLines(findings: readonly Finding[], io: CliIo): string {
   const paint = painter(io);
   const lines = findings.map((f) => {

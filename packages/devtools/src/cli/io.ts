@@ -17,7 +17,12 @@ export interface CliIo {
 
 type Style = 'green' | 'red' | 'yellow' | 'dim' | 'bold';
 
-/** Colours only on a terminal, and never with `NO_COLOR` set. */
+/**
+ * Colours only on a terminal, and never with `NO_COLOR` set.
+ *
+ * @param io - Whether standard output is a terminal, and the environment (`NO_COLOR`).
+ * @returns A function wrapping text in the ANSI codes of a style, or returning it as it is.
+ */
 export function painter(io: CliIo): (style: Style, text: string) => string {
   const enabled = io.isTTY && (io.env.NO_COLOR === undefined || io.env.NO_COLOR === '');
   // ANSI codes directly: the decision (TTY, NO_COLOR) is made here, not by the platform.

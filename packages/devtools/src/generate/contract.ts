@@ -99,6 +99,9 @@ function describeMember(
  * Symbol-keyed members (such as `[Symbol.asyncDispose]`) are left out: a descriptor names
  * string keys.
  *
+ * @param source - The parsed module declaring the interface.
+ * @param interfaceName - The interface to describe.
+ * @returns The descriptor: the interface name and its string-keyed members.
  * @throws FoundationError 3204 when the module declares no such interface.
  */
 export function describeInterface(source: ParsedSource, interfaceName: string): ContractDescriptor {
@@ -157,6 +160,8 @@ export interface ContractRequest {
  * descriptor (core's `InterfaceDescriptor` shape). With a source module, the descriptor is
  * derived from the interface declared there, which the file re-exports.
  *
+ * @param request - The contract name, the module to read it from (optional) and the output folder.
+ * @returns The `<name>.contract.ts` file.
  * @throws FoundationError 3204 for a name that is not an identifier or a missing interface.
  */
 export function generateContract(request: ContractRequest): GeneratedFile {

@@ -17,7 +17,13 @@ function hasDoc(node: ts.Node): boolean {
   return ts.getJSDocCommentsAndTags(node).some(ts.isJSDoc);
 }
 
-/** What a function body throws: `FoundationError 3204`-style names where they can be read. */
+/**
+ * What a function body throws: `FoundationError 3204`-style names where they can be read.
+ *
+ * @param body - The function body, or undefined for a declaration without one.
+ * @param sf - The module, for the text of the thrown expressions.
+ * @returns What it throws, each once, in the order found.
+ */
 export function thrownInBody(body: ts.Node | undefined, sf: ts.SourceFile): string[] {
   const found = new Set<string>();
   const visit = (node: ts.Node): void => {
@@ -81,6 +87,9 @@ function nameOf(node: ts.Statement): string | undefined {
  * `generate_documentation`): a summary to write, `@param` per parameter, `@returns` when the
  * function returns something, `@throws` for what its body throws, and an `@example`
  * placeholder marked as such.
+ *
+ * @param source - The parsed module.
+ * @returns One skeleton per undocumented export, with its name and line.
  */
 export function docSkeletons(source: ParsedSource): DocSkeleton[] {
   const sf = source.sourceFile;
@@ -128,7 +137,13 @@ export function docSkeletons(source: ParsedSource): DocSkeleton[] {
   return skeletons;
 }
 
-/** The module's text with every skeleton inserted in place; the rest is left as it was. */
+/**
+ * The module's text with every skeleton inserted in place; the rest is left as it was.
+ *
+ * @param text - The module text the skeletons were built from.
+ * @param skeletons - The skeletons, from `docSkeletons` on that text.
+ * @returns The text with each skeleton above its export, the rest unchanged.
+ */
 export function insertDocs(text: string, skeletons: readonly DocSkeleton[]): string {
   let result = text;
   for (const skeleton of [...skeletons].sort((a, b) => b.position - a.position)) {

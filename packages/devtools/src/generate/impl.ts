@@ -129,6 +129,8 @@ function memberLines(
  * `devtools_not_implemented` (7101) naming the member, so the file compiles and a call fails
  * loudly.
  *
+ * @param request - The parsed module, the interface, the class name, the output folder and where `notImplemented` is imported from.
+ * @returns The class file, named after the class in kebab-case.
  * @throws FoundationError 3204 when the interface does not exist, is not exported, cannot be
  * implemented by a class, or uses a type its module does not export.
  */

@@ -3,7 +3,13 @@ import ts from 'typescript';
 import { inputError } from '../codes.js';
 import { isExported, type ParsedSource } from '../source.js';
 
-/** The import specifier for `target` (a .ts file) as seen from `fromFile`: `./x.js` style. */
+/**
+ * The import specifier for `target` (a .ts file) as seen from `fromFile`: `./x.js` style.
+ *
+ * @param fromFile - The file that imports.
+ * @param target - The `.ts` file imported.
+ * @returns A relative specifier with the `.js` (`.mjs`, `.cjs`) extension.
+ */
 export function moduleSpecifier(fromFile: string, target: string): string {
   let rel = relative(dirname(fromFile), target).replace(/\\/g, '/');
   rel = rel.replace(/\.(m|c)?tsx?$/, (_m, kind: string | undefined) => `.${kind ?? ''}js`);
@@ -33,6 +39,10 @@ function declaredNames(statement: ts.Statement): string[] {
  * from `source`: names the module exports come from it; names it imports come from where it
  * imports them (relative paths re-pointed); other names (globals, type parameters) need none.
  *
+ * @param source - The module the types were copied from.
+ * @param names - The type names the generated file uses.
+ * @param outFile - The generated file, for relative specifiers.
+ * @returns The import lines, sorted by module.
  * @throws FoundationError 3204 when a needed name is declared in the module but not exported.
  */
 export function typeImports(

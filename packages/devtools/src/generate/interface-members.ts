@@ -65,6 +65,9 @@ function findInterfaces(sourceFile: ts.SourceFile, name: string): ts.InterfaceDe
  * extends in the same file (without type arguments), and, through the type checker, the
  * names of members inherited from elsewhere.
  *
+ * @param source - The parsed module.
+ * @param name - The interface to read.
+ * @returns Its members, type parameters, index signatures, declarations and whether it is exported.
  * @throws FoundationError 3204 when there is no such interface, or it has call or construct
  * signatures (a class cannot implement those).
  */
@@ -222,7 +225,13 @@ function inheritedMembers(source: ParsedSource, decl: ts.InterfaceDeclaration): 
   });
 }
 
-/** Leftmost identifiers of the type references inside `node` (the names an import must bring). */
+/**
+ * Leftmost identifiers of the type references inside `node` (the names an import must bring).
+ *
+ * @param node - The node to search.
+ * @param into - The set the names are added to.
+ * @returns `into`, with the names found.
+ */
 export function referencedTypeNames(node: ts.Node, into: Set<string>): Set<string> {
   const visit = (n: ts.Node): void => {
     if (ts.isTypeReferenceNode(n)) {

@@ -4,6 +4,9 @@ import { inputError } from '../codes.js';
 /**
  * True when `name` is a valid TypeScript identifier that is not a reserved word (so it can
  * name a class, an interface or a variable).
+ *
+ * @param name - The name to check.
+ * @returns Whether it is one (reserved words are not).
  */
 export function isValidIdentifier(name: string): boolean {
   if (typeof name !== 'string' || !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name)) return false;
@@ -40,7 +43,14 @@ const TYPE_NAMES = new Set([
   'eval',
 ]);
 
-/** Refuses a name that is not a valid identifier, naming the input. */
+/**
+ * Refuses a name that is not a valid identifier, naming the input.
+ *
+ * @param name - The name to check.
+ * @param path - The input it came from, for the error. Default `name`.
+ * @returns The name, unchanged.
+ * @throws FoundationError 3204 naming `path` when it is not a valid TypeScript identifier.
+ */
 export function checkIdentifier(name: string, path = 'name'): string {
   if (!isValidIdentifier(name)) {
     throw inputError(path, `'${name}' is not a valid TypeScript identifier`);
@@ -48,7 +58,12 @@ export function checkIdentifier(name: string, path = 'name'): string {
   return name;
 }
 
-/** `PaymentGateway` → `payment-gateway`: the file name of a generated module. */
+/**
+ * `PaymentGateway` → `payment-gateway`: the file name of a generated module.
+ *
+ * @param name - An identifier.
+ * @returns The kebab-case name (`module` when no letter or digit is left).
+ */
 export function kebabCase(name: string): string {
   return (
     name
@@ -60,12 +75,22 @@ export function kebabCase(name: string): string {
   );
 }
 
-/** `paymentGateway` → `PaymentGateway`. */
+/**
+ * `paymentGateway` → `PaymentGateway`.
+ *
+ * @param name - An identifier.
+ * @returns The name with its first letter upper-cased.
+ */
 export function pascalCase(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
-/** `PaymentGateway` → `paymentGateway`. */
+/**
+ * `PaymentGateway` → `paymentGateway`.
+ *
+ * @param name - An identifier.
+ * @returns The name with its first letter lower-cased.
+ */
 export function camelCase(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
 }

@@ -33,7 +33,14 @@ export interface WrittenFile {
   readonly content: string;
 }
 
-/** Resolves the output folder, refusing a relative one that leaves the working directory. */
+/**
+ * Resolves the output folder, refusing a relative one that leaves the working directory.
+ *
+ * @param cwd - The working directory.
+ * @param out - The `--out` value; the working directory when undefined.
+ * @returns The absolute output folder.
+ * @throws FoundationError 3204 naming `--out` when a relative folder leaves the working directory.
+ */
 export function resolveOutDir(cwd: string, out: string | undefined): string {
   if (out === undefined) return resolve(cwd);
   if (isAbsolute(out)) return out;
@@ -48,7 +55,13 @@ export function resolveOutDir(cwd: string, out: string | undefined): string {
   return dir;
 }
 
-/** Formats with the project's prettier when it is installed; the text as it is otherwise. */
+/**
+ * Formats with the project's prettier when it is installed; the text as it is otherwise.
+ *
+ * @param content - The generated text.
+ * @param filePath - Where it will be written (selects the parser and the configuration).
+ * @returns The formatted text, or the text as it is without prettier.
+ */
 export async function formatWithPrettier(content: string, filePath: string): Promise<string> {
   let prettier: typeof Prettier;
   try {
@@ -65,6 +78,9 @@ export async function formatWithPrettier(content: string, filePath: string): Pro
  * folder; not existing unless `force`), then the files are formatted with prettier (when the
  * project has it) and written.
  *
+ * @param files - The generated files, with paths under the output folder.
+ * @param options - The working directory, the output folder, `force` and `dryRun`.
+ * @returns What happened to each file.
  * @throws FoundationError 3204 (`invalid_input`) naming the file or `--out` and the rule;
  * nothing is written then.
  */

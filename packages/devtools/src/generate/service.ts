@@ -7,6 +7,8 @@ import type { GeneratedFile } from './output.js';
  * a typed options object validated with FoundationErrors, a README stub and a test file with
  * real assertions.
  *
+ * @param name - The service name, a valid identifier.
+ * @returns The class, its test file and its README stub.
  * @throws FoundationError 3204 when `name` is not a valid identifier.
  */
 export function generateService(name: string): GeneratedFile[] {

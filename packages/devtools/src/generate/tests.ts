@@ -12,7 +12,12 @@ interface ExportPlan {
   readonly todos: readonly string[];
 }
 
-/** The `@throws` tags of a node's TSDoc, as one line each. */
+/**
+ * The `@throws` tags of a node's TSDoc, as one line each.
+ *
+ * @param node - A documented declaration.
+ * @returns The text of each `@throws` tag, its `{Type}` included.
+ */
 export function throwsTags(node: ts.Node): string[] {
   return ts
     .getJSDocTags(node)
@@ -92,6 +97,10 @@ const str = (text: string): string => JSON.stringify(text);
  * runtime export, importing the real module, with one real assertion that the export exists
  * and is of its kind, and one `it.todo` per function or public method and per documented
  * `@throws`. Never an assertion-free `it`.
+ *
+ * @param source - The parsed module to test.
+ * @param outDir - The folder the test file goes into, for the import path.
+ * @returns The `<module>.test.ts` file.
  */
 export function generateTests(source: ParsedSource, outDir: string): GeneratedFile {
   const base = basename(source.path).replace(/\.(m|c)?tsx?$/, '');

@@ -143,7 +143,12 @@ function isLibraryFile(sf: ts.SourceFile, file: string): boolean {
   );
 }
 
-/** Applies every rule to one module, in source order. */
+/**
+ * Applies every rule to one module, in source order.
+ *
+ * @param input - The module, its path for the findings, and the type checker (without one, floating promises are not looked for).
+ * @returns The findings, in source order.
+ */
 export function applyRules(input: RuleInput): Finding[] {
   const { sourceFile: sf, file, checker } = input;
   const findings: Finding[] = [];

@@ -25,6 +25,9 @@ function listModules(dir: string): string[] {
  * rewrite using Foundation's API. Each target is a file or a folder (searched for .ts files,
  * skipping node_modules, dist and coverage).
  *
+ * @param targets - Files and folders, relative to `cwd` or absolute.
+ * @param cwd - The working directory; findings name files relative to it.
+ * @returns Every finding, file by file.
  * @throws FoundationError 3204 when a target does not exist or a module has syntax errors.
  */
 export function suggest(targets: readonly string[], cwd: string): Finding[] {
