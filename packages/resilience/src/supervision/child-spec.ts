@@ -17,7 +17,7 @@ export interface NormalizedChild {
   readonly id: string;
   readonly type: 'worker' | 'supervisor';
   readonly restart: RestartType;
-  readonly shutdownTimeoutMs: number;
+  readonly stopTimeoutMs: number;
   readonly startTimeoutMs: number;
   readonly backoff: Backoff | undefined;
   readonly healthCheck: { readonly intervalMs: number; readonly timeoutMs: number } | undefined;
@@ -106,6 +106,22 @@ function normalizeHealthCheck(value: unknown, path: string): NormalizedChild['he
   return { intervalMs, timeoutMs };
 }
 
+/** The child's stop timeout, under its name or the deprecated `shutdownTimeoutMs` (not both). */
+function stopTimeoutOf(spec: Readonly<Record<string, unknown>>, path: string): number {
+  if (spec.stopTimeoutMs !== undefined && spec.shutdownTimeoutMs !== undefined) {
+    throw invalidSpec(
+      `${path}.shutdownTimeoutMs`,
+      'one_name',
+      `${path} gives both stopTimeoutMs and its old name shutdownTimeoutMs`,
+    );
+  }
+  const [name, value] =
+    spec.shutdownTimeoutMs === undefined
+      ? ['stopTimeoutMs', spec.stopTimeoutMs]
+      : ['shutdownTimeoutMs', spec.shutdownTimeoutMs];
+  return requireNumber(value, { min: 0 }, 5_000, `${path}.${name}`);
+}
+
 /**
  * Checks one child spec (which may come from untyped code) and completes it with defaults.
  * Exactly one of `start` (a function) and `service` (a core Service) must be given.
@@ -146,12 +162,7 @@ export function normalizeChildSpec(value: unknown, path: string): NormalizedChil
     id,
     type,
     restart: requireOneOf(spec.restart, RESTART_TYPES, 'permanent', `${path}.restart`),
-    shutdownTimeoutMs: requireNumber(
-      spec.shutdownTimeoutMs,
-      { min: 0 },
-      5_000,
-      `${path}.shutdownTimeoutMs`,
-    ),
+    stopTimeoutMs: stopTimeoutOf(spec, path),
     startTimeoutMs: requireNumber(
       spec.startTimeoutMs,
       { min: 0 },

@@ -260,19 +260,15 @@ export class Child {
   /** Stops a handle within the stop timeout; a hang or a throw is recorded. */
   async #stopHandle(handle: Stoppable): Promise<void> {
     const { spec } = this;
-    const outcome = await stopWithin(
-      () => handle.stop(),
-      spec.shutdownTimeoutMs,
-      this.#owner.clock,
-    );
+    const outcome = await stopWithin(() => handle.stop(), spec.stopTimeoutMs, this.#owner.clock);
     if (outcome.kind === 'failed') {
       this.#lastStopError = toFoundationError(outcome.error);
     } else if (outcome.kind === 'timed_out') {
       const { supervisor } = this.#owner;
       const error = new FoundationError(
         SupervisionErrors.child_stop_timeout,
-        `child '${spec.id}' did not stop within ${spec.shutdownTimeoutMs} ms and was abandoned`,
-        { context: { supervisor, childId: spec.id, shutdownTimeoutMs: spec.shutdownTimeoutMs } },
+        `child '${spec.id}' did not stop within ${spec.stopTimeoutMs} ms and was abandoned`,
+        { context: { supervisor, childId: spec.id, stopTimeoutMs: spec.stopTimeoutMs } },
       );
       this.#lastStopError = error;
       this.#owner.stopTimedOut(this, error);

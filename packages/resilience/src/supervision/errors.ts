@@ -6,7 +6,7 @@ export interface SupervisionErrorCodes {
   readonly supervisor_escalated: ErrorCode;
   /** 5202: a supervised child failed to start. */
   readonly child_start_failed: ErrorCode;
-  /** 5203: a child did not stop within its shutdown timeout and was abandoned. */
+  /** 5203: a child did not stop within its stop timeout and was abandoned. */
   readonly child_stop_timeout: ErrorCode;
   /** 5204: an invalid supervisor, child or health check specification. */
   readonly invalid_supervisor_spec: ErrorCode;
@@ -43,7 +43,7 @@ export const SupervisionErrors: SupervisionErrorCodes = defineErrorCodes({
     subcategory: 'supervision',
     severity: 'medium',
     retry: 'none',
-    description: 'Supervised child did not stop within its shutdown timeout and was abandoned',
+    description: 'Supervised child did not stop within its stop timeout and was abandoned',
   },
   invalid_supervisor_spec: {
     code: 5204,

@@ -179,7 +179,7 @@ export class Supervisor implements Service, CrashReporter {
   }
 
   /**
-   * Stops the children in reverse order, each bounded by its `shutdownTimeoutMs` (a stop that
+   * Stops the children in reverse order, each bounded by its `stopTimeoutMs` (a stop that
    * hangs is abandoned and reported as `child_stop_timeout`); pending restarts are cancelled.
    * A start in progress, or one still waiting for an earlier stop, rejects with 5202. A stop
    * during an escalation waits for the escalation's shutdown and wins: the supervisor ends

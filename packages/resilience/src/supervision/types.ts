@@ -32,7 +32,7 @@ export type ChildState = 'starting' | 'running' | 'restarting' | 'stopping' | 's
 
 /** Something a child's start returns: anything that can be stopped (and may report health). */
 export interface Stoppable {
-  /** Releases what the child holds. A stop that outlasts `shutdownTimeoutMs` is abandoned. */
+  /** Releases what the child holds. A stop that outlasts `stopTimeoutMs` is abandoned. */
   stop(): Promise<void> | void;
   /** Optional health, used by the supervisor's `health()` and by `healthCheck` polling. */
   health?(): HealthReport | Promise<HealthReport>;
@@ -95,6 +95,12 @@ export interface ChildSpecBase {
   /** When the child is restarted. Default `permanent`. */
   readonly restart?: RestartType;
   /** How long its stop may take before it is abandoned (and reported, 5203), ms. Default 5 000. */
+  readonly stopTimeoutMs?: number;
+  /**
+   * The old name of `stopTimeoutMs` (not with it).
+   *
+   * @deprecated Use `stopTimeoutMs`, the name every Foundation package uses.
+   */
   readonly shutdownTimeoutMs?: number;
   /** How long its start may take before it counts as failed, ms. Default 30 000. */
   readonly startTimeoutMs?: number;
@@ -248,7 +254,7 @@ export type SupervisorEvent =
       readonly atMs: number;
     }
   | {
-      /** A child's stop outlasted its shutdown timeout and was abandoned. */
+      /** A child's stop outlasted its stop timeout and was abandoned. */
       readonly type: 'child_stop_timeout';
       /** The supervisor's name. */
       readonly supervisor: string;

@@ -313,6 +313,24 @@ describe('start and stop failures', () => {
     expect(supervisor.state).toBe('stopped');
   });
 
+  it('stopTimeoutMs is the stop timeout (the name every package uses), in the 5203 context too', async () => {
+    const clock = new ManualClock();
+    const probe = new Probe();
+    const supervisor = new Supervisor({
+      clock,
+      children: [probe.child('hang', { hangStop: true, stopTimeoutMs: 300 })],
+    });
+    await supervisor.start();
+    const stopping = supervisor.stop();
+    await clock.advanceAsync(299);
+    expect(supervisor.state).toBe('stopping');
+    await clock.advanceAsync(1);
+    await stopping;
+    const error = supervisor.whichChildren()[0]!.lastStopError as FoundationError;
+    expect(error.code).toBe(5203);
+    expect(error.context).toMatchObject({ childId: 'hang', stopTimeoutMs: 300 });
+  });
+
   it('records what a throwing stop threw', async () => {
     const supervisor = new Supervisor({
       clock: new ManualClock(),

@@ -78,7 +78,7 @@ describe('stop() during an escalation', () => {
       clock: new ManualClock(),
       maxRestarts: 1,
       periodMs: 60_000,
-      children: [{ ...slow.spec, shutdownTimeoutMs: 60_000 }, quick],
+      children: [{ ...slow.spec, stopTimeoutMs: 60_000 }, quick],
     });
     const crashes: unknown[] = [];
     supervisor.onCrash((reason) => crashes.push(reason));
@@ -111,7 +111,7 @@ describe('stop() during an escalation', () => {
       clock: new ManualClock(),
       maxRestarts: 1,
       periodMs: 60_000,
-      children: [{ ...child.spec, shutdownTimeoutMs: 60_000 }],
+      children: [{ ...child.spec, stopTimeoutMs: 60_000 }],
     });
     const crashes: unknown[] = [];
     supervisor.onCrash((reason) => crashes.push(reason));
@@ -176,7 +176,7 @@ describe('stop() and start() during an escalation (one lifecycle in core)', () =
       children: [
         {
           id: 'owner',
-          shutdownTimeoutMs: 60_000,
+          stopTimeoutMs: 60_000,
           // A child that stops its own supervisor when stopped (wired both ways).
           start: () => ({
             stop: async () => {
@@ -212,7 +212,7 @@ describe('stop() and start() during an escalation (one lifecycle in core)', () =
       clock: new ManualClock(),
       maxRestarts: 1,
       periodMs: 60_000,
-      children: [{ ...slow.spec, shutdownTimeoutMs: 60_000 }, a.spec],
+      children: [{ ...slow.spec, stopTimeoutMs: 60_000 }, a.spec],
     });
     const crashes: unknown[] = [];
     supervisor.onCrash((reason) => crashes.push(reason));

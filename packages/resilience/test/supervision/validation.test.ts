@@ -95,7 +95,12 @@ describe('supervisor specs are checked at construction', () => {
     refusal(() => new Supervisor({ children: [null as never] }));
     refusal(() => new Supervisor({ healthTimeoutMs: -1 }));
     const cases: Partial<ChildSpec>[] = [
+      // The deprecated old name is still checked.
+      // eslint-disable-next-line @typescript-eslint/no-deprecated
       { shutdownTimeoutMs: -1 },
+      { stopTimeoutMs: -1 },
+      // eslint-disable-next-line @typescript-eslint/no-deprecated
+      { stopTimeoutMs: 10, shutdownTimeoutMs: 10 },
       { startTimeoutMs: Number.NaN },
       { backoff: {} as never },
       { backoff: { initialDelayMs: -1 } },
