@@ -35,6 +35,13 @@ function slowStopper(id: string, journal: string[]) {
   };
 }
 
+/** A stop won over an escalation: stopped, no failure, nobody told of a crash. */
+function expectStoppedQuietly(supervisor: Supervisor, crashes: unknown[]): void {
+  expect(supervisor.state).toBe('stopped');
+  expect(supervisor.failure).toBeUndefined();
+  expect(crashes).toEqual([]);
+}
+
 /** A child that stops at once and can be crashed by the test. */
 function crashable(id: string) {
   let crash!: (reason?: unknown) => void;
@@ -98,9 +105,7 @@ describe('stop() during an escalation', () => {
     slow.finishStop();
     await stopping;
     expect(journal.at(-1)).toBe('stopped:b');
-    expect(supervisor.state).toBe('stopped');
-    expect(supervisor.failure).toBeUndefined();
-    expect(crashes).toEqual([]);
+    expectStoppedQuietly(supervisor, crashes);
   });
 
   it('a stop that comes while a crash is handled wins over the escalation it leads to', async () => {
@@ -198,9 +203,7 @@ describe('stop() and start() during an escalation (one lifecycle in core)', () =
     expect(innerDone).toBe(false); // not returned at once while children still stop
     await clock.advanceAsync(100);
     await innerStop;
-    expect(supervisor.state).toBe('stopped');
-    expect(supervisor.failure).toBeUndefined();
-    expect(crashes).toEqual([]);
+    expectStoppedQuietly(supervisor, crashes);
   });
 
   it('a start() asked for during an escalation runs after it, afresh, and the escalation is reported once', async () => {
