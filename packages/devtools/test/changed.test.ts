@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { changedPackages, planChangedTests } from '../src/check/changed-tests.js';
 import { planPhases } from '../src/check/phases.js';
 import { readProject } from '../src/check/project.js';
+import { runCommand } from '../src/check/run-command.js';
 import { parsePlainCall } from '../src/check/script.js';
 import { runCli } from '../src/cli/main.js';
 import { captureIo, tempDir } from './helpers.js';
@@ -206,6 +207,21 @@ describe('--changed on the test phase', () => {
     expect(planChangedTests(project, TURBO_SCRIPT, changed('pnpm-lock.yaml'))).toMatchObject({
       note: '--changed does not apply: pnpm-lock.yaml is outside every package and may affect them all; all tests ran',
     });
+  });
+
+  it("lints a changed file this repository's ESLint config ignores without failing on it", async () => {
+    const repo = readProject(REPO);
+    const lint = planPhases(repo, {
+      changed: changed('tooling/vitest-config/index.d.ts', 'README.md'),
+    }).find((p) => p.id === 'lint')!;
+    expect(lint.commands[0]!.args).toEqual([
+      '--max-warnings=0',
+      '--no-warn-ignored',
+      'tooling/vitest-config/index.d.ts',
+    ]);
+    const result = await runCommand(lint.commands[0]!);
+    expect(result.output).toBe('');
+    expect(result.exitCode).toBe(0);
   });
 
   it("narrows this repository's own test:unit (turbo) to devtools and what depends on it", () => {

@@ -104,6 +104,7 @@ describe('planning phases', () => {
     });
     expect(phases.find((p) => p.id === 'lint')!.commands[0]!.args).toEqual([
       '--max-warnings=0',
+      '--no-warn-ignored',
       'src/a.ts',
     ]);
     const test = phases.find((p) => p.id === 'test')!;

@@ -100,6 +100,9 @@ function planLint(project: ProjectInfo, options: PlanOptions): PlannedPhase {
       (f) => LINTABLE.test(f) && existsSync(join(project.root, f)),
     );
     if (targets.length === 0) return skipped('lint', title, 'no changed files to lint');
+    // A file named on the command line that the config ignores (a .d.ts, a build output) is a
+    // warning to ESLint, which --max-warnings=0 would turn into a failure.
+    targets = ['--no-warn-ignored', ...targets];
   }
   return {
     id: 'lint',
