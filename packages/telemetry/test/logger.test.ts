@@ -148,6 +148,9 @@ describe('createLogger', () => {
       caught = error;
     }
     expect(FoundationError.is(caught) && caught.context.path).toBe('redact');
+    expect(() =>
+      createLogger({ redact: ['creds["..a"]'], destination: memoryDestination() }),
+    ).toThrow(/valid pino path syntax/);
   });
 
   it('loses no line when the process exits right after logging, or is killed after a fatal line', () => {
@@ -267,7 +270,8 @@ describe('redaction in error trees (property)', () => {
         minLength: 1,
         maxLength: 12,
       })
-      .filter((k) => !['__proto__', 'constructor', 'prototype'].includes(k));
+      // pino refuses any path containing '..' (even inside quotes): such keys cannot be named.
+      .filter((k) => !['__proto__', 'constructor', 'prototype'].includes(k) && !k.includes('..'));
     fc.assert(
       fc.property(key, fc.integer({ min: 0, max: 4 }), (secretKey, depth) => {
         const destination = memoryDestination();
