@@ -50,15 +50,12 @@ function procStatusBytes(): Record<string, number> | undefined {
   return values;
 }
 
-/** The soft limit on open files (`/proc/self/limits`); undefined off Linux or when unlimited. */
-function maxFds(): number | undefined {
-  if (process.platform !== 'linux') return undefined;
-  const line = readFileSync('/proc/self/limits', 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('Max open files'));
-  const soft =
-    line === undefined ? NaN : Number(line.slice('Max open files'.length).trim().split(/\s+/)[0]);
-  return Number.isFinite(soft) ? soft : undefined;
+/**
+ * The soft limit on open files (`/proc/self/limits`, Linux only). Linux caps RLIMIT_NOFILE at
+ * `fs.nr_open`, so the soft limit is always a number, never "unlimited".
+ */
+function maxFds(): number {
+  return Number(/^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1]);
 }
 
 /** Counts items by a name (a resource type, a handle's class). */
@@ -251,13 +248,10 @@ export function collectProcessMetrics(options: ProcessMetricsOptions = {}): Proc
 
   const startSeconds = Math.round(Date.now() / 1000 - process.uptime());
   m.startTime.set(startSeconds);
-  const [major, minor, patch] = process.versions.node.split('.');
-  m.version.set(
-    { version: process.version, major: major ?? '', minor: minor ?? '', patch: patch ?? '' },
-    1,
-  );
-  const max = maxFds();
-  if (max !== undefined) m.maxFds?.set(max);
+  // Node's version is always major.minor.patch.
+  const [major, minor, patch] = process.versions.node.split('.') as [string, string, string];
+  m.version.set({ version: process.version, major, minor, patch }, 1);
+  m.maxFds?.set(maxFds());
 
   const delay: IntervalHistogram = monitorEventLoopDelay({
     resolution: options.eventLoopMonitoringPrecisionMs ?? 10,
