@@ -30,6 +30,11 @@ export class SecretPaths {
     );
   }
 
+  /** Every secret path, in the order added, as pino redact paths (see {@link toRedactPath}). */
+  redactPaths(): string[] {
+    return [...new Set(this.#patterns.map(toRedactPath))];
+  }
+
   /** `value` (found at `segments`) with every secret inside it replaced by {@link REDACTED}. */
   mask(value: unknown, segments: readonly string[]): unknown {
     if (this.#patterns.length === 0 || value === undefined) return value;
@@ -54,4 +59,24 @@ function maskBelow(value: unknown, patterns: readonly Pattern[], depth: number):
     else out[key] = maskBelow(item, here, depth + 1);
   }
   return out;
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+// pino refuses '..' and ',' anywhere in a path, and brackets or quotes inside a quoted key would
+// end it early: a key with any of these cannot be named in a redact path.
+const UNNAMEABLE = /\.\.|[,"'[\]]/;
+
+/**
+ * A secret path in pino's redact syntax: `db.password`, `keys.*`, `db["api-key"]`. A key pino
+ * cannot name makes the path stop at its parent, which redacts more, never less (`*` when the
+ * first key cannot be named).
+ */
+export function toRedactPath(segments: readonly string[]): string {
+  let path = '';
+  for (const key of segments) {
+    if (UNNAMEABLE.test(key)) break;
+    if (key === '*' || IDENTIFIER.test(key)) path += path === '' ? key : `.${key}`;
+    else path += `["${key}"]`;
+  }
+  return path === '' ? '*' : path;
 }

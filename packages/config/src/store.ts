@@ -220,6 +220,21 @@ export class ConfigStore<T extends object>
     return { path: info.path, value: this.#secrets.mask(value, info.segments), origin, leaves };
   }
 
+  /**
+   * The secret paths (from the schema and the `secrets` option) in pino's redact syntax, so a
+   * logger hides the same values the store masks.
+   *
+   * @returns one path per secret, e.g. `db.password` or `keys.*`; a key pino cannot name
+   *   shortens its path to the parent, which redacts more, never less
+   * @example
+   * ```ts
+   * const logger = createLogger({ redact: config.secretPaths() });
+   * ```
+   */
+  secretPaths(): string[] {
+    return this.#secrets.redactPaths();
+  }
+
   /** The recorded changes, oldest first (at most `historyLimit`; secrets masked). */
   history(): HistoryEntry[] {
     return this.#history.entries();

@@ -1,5 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { inspect } from 'node:util';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CONFIG_CHANNELS, createConfig, REDACTED, type ConfigChange } from '../src/index.js';
@@ -37,6 +38,24 @@ describe('secrets', () => {
     expect(config.get('db.password')).toBe('env-secret');
     expect(config.get('services.api.token')).toBe('tok-1');
     expect(config.get('vault.nested.pin')).toBe('1234');
+  });
+
+  it('are handed to a logger as pino redact paths', () => {
+    expect(store().secretPaths()).toEqual(['db.password', 'services.*.token', 'vault']);
+  });
+
+  it('a key pino cannot name shortens its redact path to the parent, never drops it', () => {
+    const headersSchema = z.object({ headers: z.record(z.string(), z.string()).default({}) });
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 8 }), (key) => {
+        fc.pre(!key.includes('.') && !['__proto__', 'constructor', 'prototype', '*'].includes(key));
+        const config = createConfig({ schema: headersSchema, secrets: [`headers.${key}`] });
+        const [path] = config.secretPaths();
+        if (/\.\.|[,"'[\]]/.test(key)) expect(path).toBe('headers');
+        else if (/^[A-Za-z_$][\w$]*$/.test(key)) expect(path).toBe(`headers.${key}`);
+        else expect(path).toBe(`headers["${key}"]`);
+      }),
+    );
   });
 
   it('are masked in toJSON, JSON.stringify and util.inspect', () => {
