@@ -10,10 +10,9 @@ export default {
     docs: {},
     secrets: { allowList: 'quality/secrets-allowlist.txt' },
     api: { reportDir: 'quality/api' },
-    // The floor every package enforces today (tooling/vitest-config). The seed's 95 waits for
-    // @foundation/http's functions (94.9%) and @foundation/telemetry's branches (92.5%); every
-    // other package measured >= 95 on all four metrics (2026-12-02).
-    coverage: { threshold: 90 },
+    // The floor every package enforces (tooling/vitest-config): 95 on lines, branches, functions
+    // and statements, which every package measured on 2026-12-02.
+    coverage: { threshold: 95 },
     dependencies: { severity: 'high' },
     performance: {
       // pnpm passes FOUNDATION_BENCH_JSON through to each package's bench (turbo would filter it).

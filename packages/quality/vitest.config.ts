@@ -7,7 +7,6 @@ export default foundationVitest({
     testTimeout: 120_000,
     coverage: {
       exclude: ['src/**/*.d.ts', 'src/cli.ts'],
-      thresholds: { lines: 95, branches: 95, functions: 95, statements: 95 },
     },
   },
 });

@@ -2,7 +2,7 @@ import { defineConfig, mergeConfig } from 'vitest/config';
 
 /**
  * The shared vitest preset: tests under `test/`, type tests (`*.test-d.ts`) checked, and v8
- * coverage over `src/` with the project-wide 90% floor enforced on lines, branches, functions
+ * coverage over `src/` with the project-wide 95% floor enforced on lines, branches, functions
  * and statements.
  * @param {import('vitest/config').ViteUserConfig} [overrides]
  */
@@ -22,7 +22,7 @@ export function foundationVitest(overrides = {}) {
           include: ['src/**/*.ts'],
           exclude: ['src/**/*.d.ts'],
           reporter: ['text-summary', 'json-summary'],
-          thresholds: { lines: 90, branches: 90, functions: 90, statements: 90 },
+          thresholds: { lines: 95, branches: 95, functions: 95, statements: 95 },
         },
       },
     }),
