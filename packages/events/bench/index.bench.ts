@@ -46,16 +46,7 @@ const registry = defineEvents({
 });
 const binary = serialize(event, { format: 'binary' });
 // The realistic case: a payload with nested objects and arrays (see orderPayload below).
-const nested = createEvent('order.placed', {
-  order: { id: 7, customer: { id: 'c-7', tier: 'gold', tags: ['vip', 'eu'] } },
-  lines: [
-    { sku: 'A-1', qty: 2, price: 12.5 },
-    { sku: 'B-7', qty: 1, price: 99 },
-  ],
-  total: 124,
-  currency: 'EUR',
-  paid: true,
-});
+const nested = createEvent('order.placed', orderPayload(7));
 
 const roundTrip = new BenchSuite('@foundation/events: JSON round trip', 3)
   .add('JSON.parse(JSON.stringify(event))', () => JSON.parse(JSON.stringify(event)) as unknown)
