@@ -111,6 +111,7 @@ export {
   type OpenTelemetryApiLike,
   type OpenTelemetrySpanBridge,
   type OpenTelemetrySpanBridgeOptions,
+  type SpanAttributeValue,
   type SpanLike,
   type TracerLike,
 } from './otel-spans.js';

@@ -6,7 +6,7 @@ import type { Telemetry } from './telemetry.js';
 import { TELEMETRY_VERSION } from './version.js';
 
 /** Attribute values an OpenTelemetry span takes. */
-type SpanAttributeValue = string | number | boolean;
+export type SpanAttributeValue = string | number | boolean;
 
 /** An `@opentelemetry/api` span, as the bridge uses it. */
 export interface SpanLike {
